@@ -1,0 +1,15 @@
+import { startMockLlm } from '/work/main/test/harness/mock-llm/server.ts'
+import { startOpenCode } from '/work/main/test/harness/opencode.ts'
+const mock = await startMockLlm()
+const t0 = Date.now()
+const oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
+console.log('ready in', Date.now() - t0, oc.url, oc.pid)
+const dir = oc.scratch.dir('a')
+const s = await fetch(`${oc.url}/session?directory=${encodeURIComponent(dir)}`, { method: 'POST', headers: {'content-type':'application/json'}, body: JSON.stringify({ title: 't1' }) }).then(r => r.json())
+console.log(s)
+const t1 = Date.now()
+const m = await fetch(`${oc.url}/session/${s.id}/message?directory=${encodeURIComponent(dir)}`, { method: 'POST', headers: {'content-type':'application/json'}, body: JSON.stringify({ parts: [{type:'text', text:'hello [[chunks:2]]'}] }) }).then(r => r.json())
+console.log(Date.now()-t1, JSON.stringify(m).slice(0, 600))
+console.log(mock.requests().map(r => [r.systemHead?.slice(0,30), r.reply]))
+await oc.stop(); await mock.close(); oc.scratch.remove()
+console.log(oc.output().slice(0, 1000))

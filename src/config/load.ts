@@ -1,0 +1,197 @@
+// Loads Studio's config once: flags > environment > config file > defaults, every value validated, the
+// result deep-frozen. The only module that reads the environment; parts receive the Config.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { CONFIG_FILE_OPTION, OPTIONS, type OptionKey, type OptionSpec } from './options.js'
+import { parsePath, parseValue, type PathContext } from './parse-value.js'
+import type { Config } from './types.js'
+
+export interface LoadInput {
+  argv: readonly string[]
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+}
+
+export type LoadResult =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'config'; config: Config; warnings: string[] }
+
+/** Bad settings: every problem found, each naming where the value came from. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Source = { value: unknown; from: string }
+
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
+
+export function loadConfig(input: LoadInput): LoadResult {
+  const env = cleanEnv(input.env)
+  const home = env.HOME || homedir()
+  const ctx: PathContext = { cwd: input.cwd, home }
+  const problems: string[] = []
+
+  const flags = readFlags(input.argv, problems)
+  if (flags.help) return { kind: 'help' }
+  if (flags.version) return { kind: 'version' }
+
+  const configFile = locateConfigFile(flags.values, env, ctx, problems)
+  const fileValues = configFile ? readConfigFile(configFile, problems) : new Map<string, unknown>()
+
+  const values = new Map<OptionKey, unknown>()
+  for (const spec of OPTIONS as readonly OptionSpec[]) {
+    const source = pick(spec, flags.values, env, fileValues, configFile)
+    if (!source) continue
+    const parsed = parseValue(spec.kind, source.value, ctx)
+    if (parsed.ok) values.set(spec.key as OptionKey, parsed.value)
+    else problems.push(`${source.from}: expected ${parsed.expected}, got ${show(spec, source.value)}`)
+  }
+
+  const get = <T>(key: OptionKey): T | undefined => values.get(key) as T | undefined
+  const attachPort = get<number>('opencode.port')
+  const attachHost = get<string>('opencode.host')
+  if (attachHost !== undefined && attachPort === undefined) {
+    problems.push('--opencode-host (OPENCODE_HOST) needs --opencode-port (OPENCODE_PORT) to attach to an existing OpenCode')
+  }
+  if (attachPort === 0) problems.push('--opencode-port (OPENCODE_PORT) must name a real port, not 0')
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const warnings: string[] = []
+  const mode = attachPort === undefined ? 'spawn' : 'attach'
+  if (mode === 'attach' && get('opencode.bin') !== undefined) {
+    warnings.push('--opencode-bin is ignored: Studio attaches to an existing OpenCode (OPENCODE_PORT is set)')
+  }
+
+  const xdgData = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share')
+  const config: Config = {
+    host: get('host') ?? '127.0.0.1',
+    port: get('port') ?? 3210,
+    dataDir: get('dataDir') ?? join(home, '.config', 'opencode-studio'),
+    allowedHosts: get('allowedHosts') ?? [],
+    allowedOrigins: get('allowedOrigins') ?? [],
+    maxBodyBytes: get('maxBodyBytes') ?? DEFAULT_MAX_BODY_BYTES,
+    logLevel: get('logLevel') ?? 'info',
+    configFile,
+    opencode: {
+      mode,
+      host: attachHost ?? '127.0.0.1',
+      port: attachPort ?? null,
+      bin: get('opencode.bin') ?? null,
+      cwd: get('opencode.cwd') ?? input.cwd,
+      username: get('opencode.username') ?? 'opencode',
+      password: get('opencode.password') ?? null,
+      startTimeoutMs: get('opencode.startTimeoutMs') ?? 30_000,
+      dataDir: get('opencode.dataDir') ?? join(xdgData, 'opencode'),
+      env,
+    },
+  }
+  return { kind: 'config', config: deepFreeze(config), warnings }
+}
+
+function cleanEnv(env: LoadInput['env']): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v
+  return out
+}
+
+function readFlags(argv: readonly string[], problems: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+    [CONFIG_FILE_OPTION.flag]: { type: 'string' },
+  }
+  for (const spec of OPTIONS) options[spec.flag] = { type: 'string' }
+  try {
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
+    return { help: values.help === true, version: values.version === true, values: values as Record<string, unknown> }
+  } catch (err) {
+    problems.push(`${(err as Error).message} (see --help)`)
+    throw new ConfigError(problems)
+  }
+}
+
+function pick(
+  spec: OptionSpec,
+  flags: Record<string, unknown>,
+  env: Record<string, string>,
+  file: Map<string, unknown>,
+  configFile: string | null,
+): Source | null {
+  if (flags[spec.flag] !== undefined) return { value: flags[spec.flag], from: `--${spec.flag}` }
+  const fromEnv = env[spec.env]
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: spec.env }
+  if (file.has(spec.key)) return { value: file.get(spec.key), from: `"${spec.key}" in ${configFile}` }
+  return null
+}
+
+function show(spec: OptionSpec, value: unknown): string {
+  if (spec.kind === 'secret') return '(hidden)'
+  return JSON.stringify(value)
+}
+
+function locateConfigFile(
+  flags: Record<string, unknown>,
+  env: Record<string, string>,
+  ctx: PathContext,
+  problems: string[],
+): string | null {
+  const explicit = flags[CONFIG_FILE_OPTION.flag] ?? (env[CONFIG_FILE_OPTION.env] || undefined)
+  if (explicit !== undefined) {
+    const parsed = parsePath(explicit, ctx)
+    if (!parsed.ok || !existsSync(parsed.value)) {
+      problems.push(`config file not found: ${String(explicit)}`)
+      return null
+    }
+    return parsed.value
+  }
+  const configHome = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(ctx.home, '.config')
+  const fallback = join(configHome, 'opencode-studio', 'config.json')
+  return existsSync(fallback) ? fallback : null
+}
+
+/** Reads the JSON file into dotted keys; unknown keys are errors, so a typo never goes unnoticed. */
+function readConfigFile(path: string, problems: string[]): Map<string, unknown> {
+  const out = new Map<string, unknown>()
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    problems.push(`cannot read config file ${path}: ${(err as Error).message}`)
+    return out
+  }
+  if (!isPlainObject(data)) {
+    problems.push(`config file ${path} must hold a JSON object`)
+    return out
+  }
+  const known = new Set<string>(OPTIONS.map((o) => o.key))
+  const walk = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (prefix === '' && k === '$schema') continue
+      const key = prefix + k
+      if (isPlainObject(v) && !known.has(key)) walk(v, `${key}.`)
+      else if (known.has(key)) out.set(key, v)
+      else problems.push(`unknown key "${key}" in ${path}`)
+    }
+  }
+  walk(data, '')
+  return out
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}

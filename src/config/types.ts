@@ -1,0 +1,37 @@
+// The validated, frozen configuration every part receives (or a slice of it).
+
+import type { LogLevel } from '../lib/log.js'
+
+export interface Config {
+  readonly host: string
+  readonly port: number
+  /** Studio's own data: its database and attachment cache. */
+  readonly dataDir: string
+  /** Host header names answered besides loopback ones; `.example.com` matches subdomains. */
+  readonly allowedHosts: readonly string[]
+  /** Origins, besides Studio's own, allowed to send state-changing requests. */
+  readonly allowedOrigins: readonly string[]
+  /** Largest request body forwarded to OpenCode. */
+  readonly maxBodyBytes: number
+  readonly logLevel: LogLevel
+  /** The config file that was read, if any. */
+  readonly configFile: string | null
+  readonly opencode: OpenCodeConfig
+}
+
+export interface OpenCodeConfig {
+  /** `attach` when a port was given, else Studio spawns its own OpenCode. */
+  readonly mode: 'attach' | 'spawn'
+  readonly host: string
+  /** The port to attach to; null in spawn mode (a free port is picked per start). */
+  readonly port: number | null
+  readonly bin: string | null
+  readonly cwd: string
+  readonly username: string
+  readonly password: string | null
+  readonly startTimeoutMs: number
+  /** Where OpenCode keeps its storage (read only). */
+  readonly dataDir: string
+  /** The environment a spawned OpenCode inherits: Studio's own. */
+  readonly env: Readonly<Record<string, string>>
+}

@@ -1,0 +1,46 @@
+// The only place errors become HTTP replies: {error, code} (plus any fields the error carries), never a
+// stack trace. Unknown errors are logged with the request id and answered as 500 internal_error.
+
+import type { FastifyError } from 'fastify'
+import { defineError, StudioError } from '../lib/errors.js'
+
+export const routeNotFound = defineError('not_found', 404, (method: string, url: string) => `No route for ${method} ${url}`)
+export const bodyTooLarge = defineError('body_too_large', 413, (limit: number) => `Request body is larger than ${limit} bytes`)
+export const invalidBody = defineError('invalid_body', 400, (detail: string) => `Request body is not valid: ${detail}`)
+export const unsupportedMediaType = defineError('unsupported_media_type', 415, (type: string) => `Unsupported content type: ${type}`)
+export const badRequest = defineError('bad_request', 400, (detail: string) => detail)
+export const internalError = defineError('internal_error', 500, 'Internal server error')
+
+export interface ErrorReply {
+  statusCode: number
+  body: Record<string, unknown>
+  /** True when the error is Studio's fault and worth an error-level log line. */
+  unexpected: boolean
+}
+
+export function toErrorReply(err: unknown): ErrorReply {
+  const studio = toStudioError(err)
+  if (studio) return { statusCode: studio.statusCode, body: { error: studio.message, code: studio.code, ...studio.extra }, unexpected: false }
+  const e = internalError()
+  return { statusCode: e.statusCode, body: { error: e.message, code: e.code }, unexpected: true }
+}
+
+/** Maps Fastify's own client errors (bad JSON, wrong content type, too large…) onto our codes. */
+function toStudioError(err: unknown): StudioError | null {
+  if (err instanceof StudioError) return err
+  const f = err as Partial<FastifyError> & { validation?: unknown }
+  if (typeof f?.statusCode !== 'number' || f.statusCode < 400 || f.statusCode >= 500) return null
+  switch (f.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new StudioError(bodyTooLarge.code, 413, 'Request body is too large')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new StudioError(unsupportedMediaType.code, 415, f.message ?? 'Unsupported content type')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return invalidBody(f.message ?? 'unreadable')
+  }
+  if (f.validation) return badRequest(f.message ?? 'invalid request')
+  if (f.statusCode === 400 && f.message && /JSON/i.test(f.message)) return invalidBody(f.message)
+  return new StudioError(f.statusCode === 404 ? 'not_found' : 'bad_request', f.statusCode, f.message ?? 'Bad request')
+}

@@ -1,0 +1,23 @@
+// The request guard, run first for every request: Host check (DNS rebinding), then Origin check for
+// state-changing methods. Rejections are ordinary StudioErrors, answered by the error handler.
+
+import type { FastifyInstance } from 'fastify'
+import { createHostPolicy, hostNotAllowed, isAllowedOrigin, originNotAllowed, STATE_CHANGING_METHODS } from './host-origin.js'
+
+export interface GuardOptions {
+  bindHost: string
+  allowedHosts: readonly string[]
+  allowedOrigins: readonly string[]
+}
+
+export function installGuard(app: FastifyInstance, options: GuardOptions): void {
+  const isAllowedHost = createHostPolicy({ bindHost: options.bindHost, allowedHosts: options.allowedHosts })
+  app.addHook('onRequest', async (request) => {
+    const host = request.headers.host
+    if (!isAllowedHost(host)) throw hostNotAllowed(host ?? '')
+    const origin = request.headers.origin
+    if (origin !== undefined && STATE_CHANGING_METHODS.has(request.method) && !isAllowedOrigin(origin, host, options.allowedOrigins)) {
+      throw originNotAllowed(origin)
+    }
+  })
+}

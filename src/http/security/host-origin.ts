@@ -1,0 +1,101 @@
+// Host and Origin policies, pure so they can be table-tested.
+//
+// Host: a web page on evil.example can make its name resolve to 127.0.0.1 (DNS rebinding) and then talk
+// to Studio as "same origin". Its requests still carry `Host: evil.example`, so only loopback names,
+// the address Studio is bound to, and names the user allowed are answered.
+//
+// Origin: browsers send Origin on cross-site POST/PUT/PATCH/DELETE, and CORS does not stop a "simple"
+// cross-site POST from reaching the server, so a state-changing request from a foreign origin is refused.
+
+import { isIP } from 'node:net'
+import { defineError } from '../../lib/errors.js'
+
+export const hostNotAllowed = defineError(
+  'host_not_allowed',
+  403,
+  (host: string) => `Host "${host}" is not allowed; add it to OPENCODE_STUDIO_ALLOWED_HOSTS to use Studio under that name`,
+)
+export const originNotAllowed = defineError(
+  'origin_not_allowed',
+  403,
+  (origin: string) => `Origin "${origin}" may not change state here; add it to OPENCODE_STUDIO_ALLOWED_ORIGINS if you trust it`,
+)
+
+export const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** The host name of a Host header, lower-cased, without port or IPv6 brackets; null if malformed. */
+export function hostnameOf(hostHeader: string): string | null {
+  const h = hostHeader.trim().toLowerCase()
+  if (h === '') return null
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']')
+    if (end < 0) return null
+    const rest = h.slice(end + 1)
+    if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return null
+    return h.slice(1, end)
+  }
+  const colon = h.lastIndexOf(':')
+  if (colon >= 0) {
+    if (!/^\d{1,5}$/.test(h.slice(colon + 1)) || h.indexOf(':') !== colon) return null
+    return h.slice(0, colon)
+  }
+  return h
+}
+
+export function isLoopbackName(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true
+  if (isIP(hostname) === 4) return hostname.startsWith('127.')
+  if (isIP(hostname) === 6) return hostname === '::1' || hostname === '0:0:0:0:0:0:0:1'
+  return false
+}
+
+export interface HostPolicyInput {
+  /** The address Studio listens on; a specific non-loopback address is allowed as a Host name. */
+  bindHost: string
+  /** User-allowed names; a leading dot (`.example.com`) also allows every subdomain. */
+  allowedHosts: readonly string[]
+}
+
+export function createHostPolicy(input: HostPolicyInput): (hostHeader: string | undefined) => boolean {
+  const exact = new Set<string>()
+  const suffixes: string[] = []
+  for (const raw of input.allowedHosts) {
+    const name = raw.trim().toLowerCase()
+    if (name.startsWith('.')) {
+      suffixes.push(name)
+      exact.add(name.slice(1))
+    } else if (name !== '') exact.add(hostnameOf(name) ?? name)
+  }
+  const bind = input.bindHost.toLowerCase()
+  if (bind !== '0.0.0.0' && bind !== '::') exact.add(bind.replace(/^\[|\]$/g, ''))
+  return (hostHeader) => {
+    if (!hostHeader) return false
+    const name = hostnameOf(hostHeader)
+    if (name === null) return false
+    return isLoopbackName(name) || exact.has(name) || suffixes.some((s) => name.endsWith(s))
+  }
+}
+
+/**
+ * May a state-changing request with this Origin proceed? Same-origin (the Origin's host equals the Host
+ * header, which was already checked) and user-allowed origins may; `null` and foreign origins may not.
+ */
+export function isAllowedOrigin(origin: string, hostHeader: string | undefined, allowedOrigins: readonly string[]): boolean {
+  const normalized = normalizeOrigin(origin)
+  if (normalized === null) return false
+  if (allowedOrigins.some((o) => normalizeOrigin(o) === normalized)) return true
+  if (!hostHeader) return false
+  const url = new URL(normalized)
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader.trim().toLowerCase()
+}
+
+function normalizeOrigin(origin: string): string | null {
+  const o = origin.trim()
+  if (o === '' || o === 'null') return null
+  try {
+    const url = new URL(o)
+    return url.origin === 'null' ? null : url.origin.toLowerCase()
+  } catch {
+    return null
+  }
+}

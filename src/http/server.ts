@@ -1,0 +1,77 @@
+// Assembles Studio's HTTP server. The order of hooks and routes is written once, here, with a reason
+// per step.
+
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Config } from '../config/index.js'
+import type { Logger } from '../lib/log.js'
+import type { Bridge, UpstreamClient } from '../upstream/index.js'
+import { routeNotFound, toErrorReply } from './errors.js'
+import { healthRoutes } from './routes/health.js'
+import { proxyRoutes } from './routes/proxy.js'
+import { installGuard } from './security/guard.js'
+
+export interface HttpDeps {
+  config: Config
+  bridge: Bridge
+  upstream: UpstreamClient
+  log: Logger
+  startedAt: number
+}
+
+/** Studio's own JSON bodies are small; large bodies only ever go to OpenCode, under maxBodyBytes. */
+const OWN_BODY_LIMIT_BYTES = 1024 * 1024
+const REQUEST_ID_RE = /^[\w.:-]{1,128}$/
+
+export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const httpLog = deps.log.child({ part: 'http' })
+  const app = Fastify({
+    loggerInstance: httpLog as FastifyBaseLogger,
+    // One debug line per request (below) instead of Fastify's two info lines: a UI polls a lot.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Honour the caller's x-request-id when it is sane, so one id follows a request through the logs.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID()
+    },
+    bodyLimit: OWN_BODY_LIMIT_BYTES,
+    // Long-lived event streams must not keep Studio from shutting down.
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  })
+
+  // 1. Guard first: nothing (not even a 404) is answered to a rebinding page or a foreign origin.
+  installGuard(app, { bindHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins })
+
+  // 2. Every reply carries the request id.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    if (httpLog.isLevelEnabled('debug')) {
+      request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request')
+    }
+  })
+
+  // 3. Errors are JSON {error, code}; unexpected ones are logged, never shown.
+  app.setErrorHandler((err, request, reply) => {
+    const out = toErrorReply(err)
+    if (out.unexpected) request.log.error({ err }, 'unexpected error')
+    if (reply.sent || reply.raw.headersSent) return
+    const retryMs = out.body.retryAfterMs
+    if (out.statusCode === 503 && typeof retryMs === 'number') reply.header('retry-after', Math.ceil(retryMs / 1000))
+    return reply.code(out.statusCode).type('application/json').send(out.body)
+  })
+  app.setNotFoundHandler((request) => {
+    throw routeNotFound(request.method, request.url.split('?')[0] ?? '')
+  })
+
+  // 4. Studio's own routes.
+  await app.register(healthRoutes, { bridge: deps.bridge, startedAt: deps.startedAt })
+
+  // 5. Last: everything else under /api goes to OpenCode.
+  await app.register(proxyRoutes, { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes })
+
+  return app
+}

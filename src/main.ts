@@ -1,0 +1,76 @@
+// The command-line entry: load config, start the app, and own the process: signals, exit codes, and
+// never leaving a spawned OpenCode behind.
+
+import { createApp, type App } from './app.js'
+import { ConfigError, helpText, loadConfig } from './config/index.js'
+import { STUDIO_VERSION } from './lib/version.js'
+
+/** A stuck shutdown must not keep the process (and OpenCode) alive forever. */
+const SHUTDOWN_DEADLINE_MS = 10_000
+
+async function main(): Promise<void> {
+  let loaded
+  try {
+    loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`opencode-studio: ${err.message}\n`)
+    process.exit(2)
+  }
+  if (loaded.kind === 'help') return void process.stdout.write(helpText())
+  if (loaded.kind === 'version') return void process.stdout.write(`${STUDIO_VERSION}\n`)
+
+  const app = await createApp(loaded.config)
+  for (const warning of loaded.warnings) app.log.warn(warning)
+  installProcessHandlers(app)
+  try {
+    await app.start()
+  } catch (err) {
+    app.log.fatal({ err }, 'studio could not start')
+    await app.close().catch(() => {})
+    app.log.flush()
+    process.exit(1)
+  }
+}
+
+function installProcessHandlers(app: App): void {
+  let stopping = false
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // a second Ctrl-C: stop waiting, but still take OpenCode down with us
+      app.bridge.killNow()
+      process.exit(130)
+    }
+    stopping = true
+    app.log.info({ signal }, 'studio stopping')
+    setTimeout(() => {
+      app.log.error('shutdown took too long; forcing exit')
+      app.bridge.killNow()
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
+    app.close().then(
+      () => {
+        app.log.flush()
+        process.exit(0)
+      },
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed')
+        app.bridge.killNow()
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  process.on('SIGHUP', stop)
+  // Whatever ends the process, a spawned OpenCode goes with it.
+  process.on('exit', () => app.bridge.killNow())
+  process.on('uncaughtException', (err) => {
+    app.log.fatal({ err }, 'uncaught exception')
+    app.bridge.killNow()
+    app.log.flush()
+    process.exit(1)
+  })
+}
+
+void main()

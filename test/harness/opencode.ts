@@ -1,0 +1,106 @@
+// Starts the real `opencode serve` (the pinned opencode-ai package) on a free loopback port inside a
+// scratch home, waits until it answers, and stops it by PID. Used by integration tests and benchmarks.
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { request } from 'undici'
+import { createScratch, type Scratch } from './scratch.js'
+import { trackChild, untrackChild } from './children.js'
+import { waitFor } from './wait.js'
+
+export interface OpenCode {
+  url: string
+  port: number
+  pid: number
+  scratch: Scratch
+  /** Basic-auth header value when a password is set, for talking to OpenCode directly. */
+  authorization: string | undefined
+  output(): string
+  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
+  stop(): Promise<void>
+}
+
+export interface StartOpenCodeOptions {
+  llmBaseUrl: string
+  password?: string
+  /** Reuse a scratch home (e.g. to restart OpenCode on the same data). */
+  scratch?: Scratch
+  bin?: string
+  /** Where `opencode serve` runs; it is the default directory of requests that name none. */
+  cwd?: string
+}
+
+const require = createRequire(import.meta.url)
+const LISTENING_RE = /listening on (http:\/\/[^\s]+)/
+/** The first connection accepted right after start is never answered (opencode-reference.md §1.4). */
+const PROBE_TIMEOUT_MS = 2000
+const START_TIMEOUT_MS = 30_000
+
+/** The pinned binary shipped in the opencode-ai package (a native executable, not a wrapper script). */
+export function pinnedOpenCodeBin(): string {
+  return join(dirname(require.resolve('opencode-ai/package.json')), 'bin', 'opencode.exe')
+}
+
+export async function startOpenCode(options: StartOpenCodeOptions): Promise<OpenCode> {
+  const scratch =
+    options.scratch ?? createScratch({ llmBaseUrl: options.llmBaseUrl, ...(options.password ? { password: options.password } : {}) })
+  const bin = options.bin ?? pinnedOpenCodeBin()
+  const child = spawn(bin, ['serve', '--hostname', '127.0.0.1', '--port', '0'], {
+    cwd: options.cwd ?? scratch.workspace,
+    env: scratch.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  trackChild(child)
+  let output = ''
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()))
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+
+  try {
+    const url = await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`opencode exited with ${child.exitCode}: ${output}`)
+        return LISTENING_RE.exec(output)?.[1]
+      },
+      { timeoutMs: START_TIMEOUT_MS, what: 'opencode to listen' },
+    )
+    const authorization = options.password
+      ? `Basic ${Buffer.from(`opencode:${options.password}`).toString('base64')}`
+      : undefined
+    await waitFor(() => isHealthy(url, authorization), { timeoutMs: START_TIMEOUT_MS, what: 'opencode health' })
+    return {
+      url,
+      port: Number(new URL(url).port),
+      pid: child.pid!,
+      scratch,
+      authorization,
+      output: () => output,
+      stop: () => stopChild(child, exited),
+    }
+  } catch (err) {
+    await stopChild(child, exited)
+    throw err
+  }
+}
+
+async function isHealthy(url: string, authorization: string | undefined): Promise<boolean> {
+  const res = await request(`${url}/global/health`, {
+    headers: authorization ? { authorization } : {},
+    headersTimeout: PROBE_TIMEOUT_MS,
+    bodyTimeout: PROBE_TIMEOUT_MS,
+    reset: true,
+  })
+  const body = (await res.body.json()) as { healthy?: boolean }
+  return res.statusCode === 200 && body.healthy === true
+}
+
+export async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs = 5000): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }
+  untrackChild(child)
+}
