@@ -55,7 +55,8 @@ async function forward(request: FastifyRequest, reply: FastifyReply, options: Pr
 
   reply.code(res.statusCode).headers(forwardResponseHeaders(res.headers))
   if (method === 'HEAD' || BODYLESS_STATUS.has(res.statusCode)) {
-    res.body.destroy()
+    // dump() drains quietly; destroy() would emit an unhandled 'error' and take the process down
+    await res.body.dump().catch(() => {})
     return reply.send()
   }
   return reply.send(res.body)

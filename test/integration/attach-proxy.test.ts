@@ -1,0 +1,148 @@
+// Studio attached to a real OpenCode: readiness, the generic proxy (JSON, errors, streaming both ways),
+// and a whole prompt round trip read back through Studio.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request } from 'undici'
+import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
+import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { openSse } from '../support/sse.js'
+import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+
+let mock: MockLlm
+let opencode: OpenCode
+let studio: InProcessStudio
+
+beforeAll(async () => {
+  mock = await startMockLlm()
+  opencode = await startOpenCode({ llmBaseUrl: mock.baseUrl })
+  studio = await startStudioInProcess({ env: opencode.scratch.env, args: attachArgs(opencode) })
+  await studio.app.bridge.whenReady(10_000)
+})
+
+afterAll(async () => {
+  await studio?.close()
+  await opencode?.stop()
+  await mock?.close()
+  opencode?.scratch.remove()
+})
+
+const enc = encodeURIComponent
+
+async function json(url: string, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await request(url, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    body: init.body !== undefined ? JSON.stringify(init.body) : null,
+  })
+  const text = await res.body.text()
+  return { status: res.statusCode, headers: res.headers, text, body: text ? JSON.parse(text) : null }
+}
+
+describe('attach mode', () => {
+  it('reports OpenCode ready with its version, URL and mode', async () => {
+    const health = await json(`${studio.url}/health`)
+    expect(health.status).toBe(200)
+    expect(health.body.opencode).toMatchObject({ mode: 'attach', state: 'ready', url: opencode.url, version: '1.18.33', lastError: null })
+    expect(health.body.isOpenCodeReady).toBe(true)
+    expect(health.body.openCodePort).toBe(opencode.port)
+    expect(health.body.studio.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
+})
+
+describe('generic proxy', () => {
+  it('forwards any method with query and body, and returns what OpenCode returns', async () => {
+    const dir = opencode.scratch.dir('proxy-a')
+    const created = await json(`${studio.url}/api/session?directory=${enc(dir)}`, { method: 'POST', body: { title: 'via studio' } })
+    expect(created.status).toBe(200)
+    expect(created.body).toMatchObject({ title: 'via studio', directory: dir })
+    expect(created.headers['x-request-id']).toBeTruthy()
+
+    const direct = await json(`${opencode.url}/session/${created.body.id}`)
+    expect(direct.body.title).toBe('via studio')
+
+    const listed = await json(`${studio.url}/api/session?directory=${enc(dir)}`)
+    expect(listed.body.map((s: { id: string }) => s.id)).toEqual([created.body.id])
+
+    const deleted = await json(`${studio.url}/api/session/${created.body.id}?directory=${enc(dir)}`, { method: 'DELETE' })
+    expect(deleted).toMatchObject({ status: 200, body: true })
+    expect((await json(`${opencode.url}/session/${created.body.id}`)).status).toBe(404)
+  })
+
+  it('passes the x-opencode-directory header through', async () => {
+    const dir = opencode.scratch.dir('proxy-header')
+    const created = await json(`${studio.url}/api/session`, { method: 'POST', body: { title: 'by header' }, headers: { 'x-opencode-directory': dir } })
+    expect(created.body.directory).toBe(dir)
+  })
+
+  it("passes OpenCode's error statuses and bodies through unchanged", async () => {
+    for (const path of ['/session/ses_doesnotexist0000000000000', `/session?roots=1`]) {
+      const direct = await json(`${opencode.url}${path}`)
+      const proxied = await json(`${studio.url}/api${path}`)
+      expect(direct.status).toBeGreaterThanOrEqual(400)
+      expect(proxied.status).toBe(direct.status)
+      expect(proxied.text).toBe(direct.text)
+      expect(proxied.headers['content-type']).toBe(direct.headers['content-type'])
+    }
+  })
+
+  it('echoes a sane caller x-request-id and replaces an unsafe one', async () => {
+    const mine = await request(`${studio.url}/health`, { headers: { 'x-request-id': 'trace-42' } })
+    await mine.body.dump()
+    expect(mine.headers['x-request-id']).toBe('trace-42')
+    const unsafe = await request(`${studio.url}/health`, { headers: { 'x-request-id': 'a b\u00e9'.repeat(3) } })
+    await unsafe.body.dump()
+    expect(unsafe.headers['x-request-id']).not.toContain(' ')
+  })
+
+  it('answers unknown Studio routes with a JSON 404, not a stack trace', async () => {
+    const res = await json(`${studio.url}/nope`)
+    expect(res.status).toBe(404)
+    expect(res.body).toEqual({ error: 'No route for GET /nope', code: 'not_found' })
+  })
+})
+
+describe('a prompt through Studio', () => {
+  it('reaches the model, and its reply is readable from the message list and the proxied event stream', async () => {
+    const dir = opencode.scratch.dir('prompt-a')
+    const created = await json(`${studio.url}/api/session?directory=${enc(dir)}`, { method: 'POST', body: { title: 'prompt test' } })
+    const id = created.body.id as string
+
+    const events = await openSse(`${studio.url}/api/event?directory=${enc(dir)}`)
+    try {
+      expect(events.status).toBe(200)
+      expect(events.headers['content-type']).toContain('text/event-stream')
+      // Proof the stream is not buffered: the first event arrives while the stream is still open.
+      await events.waitFor((e) => e.json?.type === 'server.connected', 'server.connected')
+
+      const sent = await request(`${studio.url}/api/session/${id}/prompt_async?directory=${enc(dir)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ parts: [{ type: 'text', text: 'hello through studio' }] }),
+      })
+      await sent.body.dump()
+      expect(sent.statusCode).toBe(204)
+
+      const idle = await events.waitFor((e) => e.json?.type === 'session.idle' && e.json.properties.sessionID === id, 'session.idle')
+      const expected = 'ECHO: hello through studio | parts=string:1 | attachments=0 bytes=0'
+      const deltas = events.events
+        .filter((e) => e.json?.type === 'message.part.delta' && e.json.properties.sessionID === id)
+        .map((e) => e.json.properties.delta as string)
+      expect(deltas.join('')).toBe(expected)
+      // Events arrived spread over time as OpenCode emitted them, not in one burst at the end.
+      const connected = events.events[0]!
+      expect(idle.receivedAt).toBeGreaterThan(connected.receivedAt)
+      expect(events.ended()).toBe(false)
+
+      const messages = await json(`${studio.url}/api/session/${id}/message?directory=${enc(dir)}`)
+      expect(messages.status).toBe(200)
+      const assistant = messages.body.find((m: { info: { role: string } }) => m.info.role === 'assistant')
+      const text = assistant.parts.find((p: { type: string }) => p.type === 'text').text
+      expect(text).toBe(expected)
+
+      const seen = mock.agentRequests().filter((r) => r.lastUser?.text === 'hello through studio')
+      expect(seen).toHaveLength(1)
+    } finally {
+      events.close()
+    }
+  })
+})

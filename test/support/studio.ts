@@ -1,0 +1,82 @@
+// Starts Studio for a test: in-process (createApp + port 0, fast, inspectable) or as a child process
+// running src/main.ts exactly as `npm start` does (signals, exit codes, spawn mode with its own env).
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { createApp, type App } from '../../src/app.js'
+import { loadConfig } from '../../src/config/index.js'
+import { createLogger } from '../../src/lib/log.js'
+import { trackChild } from '../harness/children.js'
+import { stopChild } from '../harness/opencode.js'
+import { waitFor } from '../harness/wait.js'
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface InProcessStudio {
+  app: App
+  url: string
+  close(): Promise<void>
+}
+
+export interface InProcessOptions {
+  /** Extra command-line flags (after `--port 0`). */
+  args?: string[]
+  /** The environment Studio's config is read from (and a spawned OpenCode inherits). */
+  env: Record<string, string>
+  cwd?: string
+}
+
+/** Studio in this process, listening on a free port. Logs are silent unless STUDIO_TEST_LOG_LEVEL is set. */
+export async function startStudioInProcess(options: InProcessOptions): Promise<InProcessStudio> {
+  const loaded = loadConfig({ argv: ['--port', '0', ...(options.args ?? [])], env: options.env, cwd: options.cwd ?? REPO_ROOT })
+  if (loaded.kind !== 'config') throw new Error('unexpected help/version result')
+  const level = (process.env.STUDIO_TEST_LOG_LEVEL ?? 'silent') as 'silent'
+  const app = await createApp(loaded.config, { log: createLogger(level, process.stderr) })
+  const url = await app.start()
+  return { app, url, close: () => app.close() }
+}
+
+/** Arguments that attach Studio to a harness OpenCode. */
+export function attachArgs(opencode: { port: number; authorization?: string | undefined }, password?: string): string[] {
+  return ['--opencode-port', String(opencode.port), ...(password ? ['--opencode-password', password] : [])]
+}
+
+export interface ChildStudio {
+  url: string
+  pid: number
+  process: ChildProcess
+  output(): string
+  /** Resolves with the exit code and signal once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  stop(): Promise<void>
+}
+
+/** `node --import tsx src/main.ts --port 0 …` with exactly the given environment. */
+export async function startStudioChild(options: { env: Record<string, string>; args?: string[]; cwd?: string }): Promise<ChildStudio> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}src/main.ts`, '--port', '0', ...(options.args ?? [])], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  trackChild(child)
+  let output = ''
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()))
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const exitedVoid = exited.then(() => undefined)
+  try {
+    const url = await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}: ${output}`)
+        return /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"studio listening"/.exec(output)?.[1]
+      },
+      { timeoutMs: 20_000, what: 'studio to listen' },
+    )
+    return { url, pid: child.pid!, process: child, output: () => output, exited, stop: () => stopChild(child, exitedVoid) }
+  } catch (err) {
+    await stopChild(child, exitedVoid)
+    throw err
+  }
+}
