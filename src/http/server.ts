@@ -9,6 +9,7 @@ import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { proxyRoutes } from './routes/proxy.js'
+import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
 
 export interface HttpDeps {
@@ -44,7 +45,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 1. Guard first: nothing (not even a 404) is answered to a rebinding page or a foreign origin.
   installGuard(app, { bindHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins })
 
-  // 2. Every reply carries the request id.
+  // 2. CORS is Studio's policy (preflights answered here, OpenCode's CORS headers dropped).
+  installCors(app, deps.config.allowedOrigins)
+
+  // 3. Every reply carries the request id.
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -54,7 +58,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     }
   })
 
-  // 3. Errors are JSON {error, code}; unexpected ones are logged, never shown.
+  // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {
     const out = toErrorReply(err)
     if (out.unexpected) request.log.error({ err }, 'unexpected error')
@@ -67,10 +71,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     throw routeNotFound(request.method, request.url.split('?')[0] ?? '')
   })
 
-  // 4. Studio's own routes.
+  // 5. Studio's own routes.
   await app.register(healthRoutes, { bridge: deps.bridge, startedAt: deps.startedAt })
 
-  // 5. Last: everything else under /api goes to OpenCode.
+  // 6. Last: everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes })
 
   return app

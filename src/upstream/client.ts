@@ -24,6 +24,8 @@ export interface UpstreamRequest {
 
 export interface UpstreamClient {
   request(req: UpstreamRequest): Promise<Dispatcher.ResponseData>
+  /** Connections of the current pool: open ones and requests in flight (for metrics and leak tests). */
+  stats(): { connected: number; running: number; pending: number }
   close(): Promise<void>
 }
 
@@ -65,6 +67,10 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
         if (now.state !== 'ready') throw notReadyError(now)
         throw withExtra(upstreamFailed(`OpenCode request failed: ${describeNetworkError(err)}`), {}, err)
       }
+    },
+    stats() {
+      const s = pool?.dispatcher.stats
+      return { connected: s?.connected ?? 0, running: s?.running ?? 0, pending: s?.pending ?? 0 }
     },
     async close() {
       await pool?.dispatcher.destroy().catch(() => {})

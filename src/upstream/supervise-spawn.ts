@@ -64,7 +64,9 @@ export function createSpawnSupervisor(deps: SpawnSupervisorDeps): Supervisor {
       if (stopped) break
       if (!outcome.ok) {
         failures++
-        const next = failures >= FAILURES_BEFORE_UNAVAILABLE ? 'unavailable' : 'restarting'
+        // a missing binary will not appear by itself within seconds: say so at once
+        const hopeless = outcome.error.code === 'binary_not_found' || failures >= FAILURES_BEFORE_UNAVAILABLE
+        const next = hopeless ? 'unavailable' : 'restarting'
         state.update({ state: next, pid: null, url: null, lastError: outcome.error })
         log.error({ error: outcome.error, failures }, 'opencode failed to start')
         await sleeper.sleep(backoffDelayMs(failures, RESTART_BACKOFF))

@@ -29,6 +29,8 @@ export interface StartOpenCodeOptions {
   bin?: string
   /** Where `opencode serve` runs; it is the default directory of requests that name none. */
   cwd?: string
+  /** A fixed port (default: a free one chosen by OpenCode). */
+  port?: number
 }
 
 const require = createRequire(import.meta.url)
@@ -46,7 +48,7 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
   const scratch =
     options.scratch ?? createScratch({ llmBaseUrl: options.llmBaseUrl, ...(options.password ? { password: options.password } : {}) })
   const bin = options.bin ?? pinnedOpenCodeBin()
-  const child = spawn(bin, ['serve', '--hostname', '127.0.0.1', '--port', '0'], {
+  const child = spawn(bin, ['serve', '--hostname', '127.0.0.1', '--port', String(options.port ?? 0)], {
     cwd: options.cwd ?? scratch.workspace,
     env: scratch.env,
     stdio: ['ignore', 'pipe', 'pipe'],

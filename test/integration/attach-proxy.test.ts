@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { RECORDED_HEALTH } from '../support/fake-opencode.js'
 import { openSse } from '../support/sse.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
@@ -46,6 +47,10 @@ describe('attach mode', () => {
     expect(health.body.isOpenCodeReady).toBe(true)
     expect(health.body.openCodePort).toBe(opencode.port)
     expect(health.body.studio.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('matches the recorded health answer the fault-case stand-in replays', async () => {
+    expect((await json(`${opencode.url}/global/health`)).body).toEqual(RECORDED_HEALTH)
   })
 })
 

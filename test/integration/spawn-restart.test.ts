@@ -105,7 +105,7 @@ describe('spawn mode on SIGINT', () => {
     try {
       const pid = await waitFor(async () => {
         const h = await health(studio)
-        return h.opencode.state === 'ready' && (h.opencode.pid as number)
+        return h.opencode.state === 'ready' ? (h.opencode.pid as number) : 0
       }, { timeoutMs: 30_000, what: 'ready' })
       studio.process.kill('SIGINT')
       expect((await studio.exited).code).toBe(0)

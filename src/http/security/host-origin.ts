@@ -89,7 +89,8 @@ export function isAllowedOrigin(origin: string, hostHeader: string | undefined, 
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader.trim().toLowerCase()
 }
 
-function normalizeOrigin(origin: string): string | null {
+/** `scheme://host[:port]` lower-cased, or null for `null`/malformed origins. */
+export function normalizeOrigin(origin: string): string | null {
   const o = origin.trim()
   if (o === '' || o === 'null') return null
   try {
