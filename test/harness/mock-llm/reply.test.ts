@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { dataUrlBytes, summarizeContent } from './inspect.js'
+import { parseMarkers, planReply, splitChunks } from './reply.js'
+
+const PNG_1X1 =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+
+describe('inspect', () => {
+  it('measures decoded bytes of data URLs', () => {
+    expect(dataUrlBytes(PNG_1X1)).toEqual({ mime: 'image/png', bytes: 70 })
+    expect(dataUrlBytes('data:text/plain,hi%20there')).toEqual({ mime: 'text/plain', bytes: 8 })
+    expect(dataUrlBytes('https://x')).toEqual({ mime: null, bytes: 0 })
+  })
+
+  it('summarises text and attachment parts', () => {
+    const s = summarizeContent([
+      { type: 'text', text: 'look' },
+      { type: 'image_url', image_url: { url: PNG_1X1 } },
+      { type: 'file', file: { file_data: 'data:application/pdf;base64,AAAA' } },
+    ])
+    expect(s).toMatchObject({ text: 'look', partTypes: ['text', 'image_url', 'file'], attachmentBytes: 73 })
+    expect(s.attachments).toEqual([
+      { type: 'image_url', mime: 'image/png', bytes: 70 },
+      { type: 'file', mime: 'application/pdf', bytes: 3 },
+    ])
+  })
+})
+
+describe('planReply', () => {
+  it('echoes the last user text with part and attachment counts', () => {
+    const plan = planReply({ messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: [{ type: 'text', text: ' hello\n  world ' }, { type: 'image_url', image_url: { url: PNG_1X1 } }] }] })
+    expect(plan).toMatchObject({ kind: 'text', text: 'ECHO: hello world | parts=text:1,image_url:1 | attachments=1 bytes=70', chunks: 3 })
+  })
+
+  it('obeys markers and leaves them out of the echo', () => {
+    const plan = planReply({ messages: [{ role: 'user', content: 'slow [[delay:25]] [[chunks:5]] please' }] })
+    expect(plan).toMatchObject({ kind: 'text', text: 'ECHO: slow please | parts=string:1 | attachments=0 bytes=0', delayMs: 25, chunks: 5 })
+    expect(planReply({ messages: [{ role: 'user', content: 'x [[error:503]]' }] })).toEqual({ kind: 'error', status: 503, message: 'mock error 503' })
+  })
+
+  it('calls a tool only when tools are offered, then reports the tool result', () => {
+    const text = 'run [[tool:bash {"command":"echo hi","description":"x"}]]'
+    expect(planReply({ messages: [{ role: 'user', content: text }] }).kind).toBe('text')
+    expect(planReply({ messages: [{ role: 'user', content: text }], tools: [{}] })).toMatchObject({
+      kind: 'tool',
+      name: 'bash',
+      args: '{"command":"echo hi","description":"x"}',
+    })
+    const after = planReply({ messages: [{ role: 'user', content: text }, { role: 'assistant' }, { role: 'tool', content: 'hi\n' }], tools: [{}] })
+    expect(after).toMatchObject({ kind: 'text', text: 'TOOL RESULT: hi\n' })
+  })
+
+  it('counts usage from text and attachments, not from body size', () => {
+    const plan = planReply({ messages: [{ role: 'user', content: [{ type: 'text', text: 'abcdefgh' }, { type: 'image_url', image_url: { url: PNG_1X1 } }] }] })
+    expect(plan.kind !== 'error' && plan.usage.prompt_tokens).toBe(2 + 100)
+  })
+
+  it('parses markers leniently', () => {
+    expect(parseMarkers('[[chunks:0]] [[delay:abc]]')).toMatchObject({ chunks: 1, delayMs: 0 })
+  })
+})
+
+describe('splitChunks', () => {
+  it('splits into n nearly equal pieces that join back', () => {
+    expect(splitChunks('abcdefg', 3)).toEqual(['abc', 'def', 'g'])
+    expect(splitChunks('ab', 5)).toEqual(['a', 'b'])
+    expect(splitChunks('', 3)).toEqual([''])
+  })
+})
