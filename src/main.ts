@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   for (const warning of loaded.warnings) app.log.warn(warning)
   installProcessHandlers(app)
   try {
-    await app.start()
+    const url = await app.start()
+    // A stable line for people and scripts, whatever the log level (like OpenCode's own).
+    process.stderr.write(`opencode-studio listening on ${url}\n`)
   } catch (err) {
     app.log.fatal({ err }, 'studio could not start')
     await app.close().catch(() => {})

@@ -36,7 +36,7 @@ describe('forwardRequestHeaders', () => {
 })
 
 describe('forwardResponseHeaders', () => {
-  it('keeps content headers and repeated headers, drops hop-by-hop ones', () => {
+  it("keeps content and repeated headers, drops hop-by-hop ones and OpenCode's CORS answers", () => {
     const out = forwardResponseHeaders({
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
@@ -45,6 +45,8 @@ describe('forwardResponseHeaders', () => {
       'keep-alive': 'timeout=5',
       'set-cookie': ['a=1', 'b=2'],
       'x-next-cursor': 'abc',
+      'access-control-allow-origin': 'http://localhost:9999',
+      'access-control-allow-credentials': 'true',
     })
     expect(out).toEqual({
       'content-type': 'text/event-stream',

@@ -23,25 +23,27 @@ function connectionTokens(headers: HeaderBag): Set<string> {
   return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
 }
 
-function filter(headers: HeaderBag, drop: ReadonlySet<string>): Record<string, string | string[]> {
+/** The end-to-end headers, lower-cased, minus those `drop` names. */
+function endToEnd(headers: HeaderBag, drop: (name: string) => boolean): Record<string, string | string[]> {
   const named = connectionTokens(headers)
   const out: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase()
-    if (value === undefined || HOP_BY_HOP.has(key) || named.has(key) || drop.has(key)) continue
+    if (value === undefined || HOP_BY_HOP.has(key) || named.has(key) || drop(key)) continue
     out[key] = value
   }
   return out
 }
 
-/** `host` is the upstream's; undici refuses `expect`. */
-const REQUEST_DROP = new Set(['host', 'expect'])
-const RESPONSE_DROP = new Set<string>()
+/** `host` is the upstream's own; undici refuses `expect`. */
+const dropFromRequest = (name: string) => name === 'host' || name === 'expect'
+/** OpenCode's CORS answers are dropped: Studio decides who may read its responses (security/cors.ts). */
+const dropFromResponse = (name: string) => name.startsWith('access-control-')
 
 export function forwardRequestHeaders(headers: HeaderBag, requestId: string): Record<string, string | string[]> {
-  return { ...filter(headers, REQUEST_DROP), 'x-request-id': requestId }
+  return { ...endToEnd(headers, dropFromRequest), 'x-request-id': requestId }
 }
 
 export function forwardResponseHeaders(headers: HeaderBag): Record<string, string | string[]> {
-  return filter(headers, RESPONSE_DROP)
+  return endToEnd(headers, dropFromResponse)
 }

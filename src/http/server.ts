@@ -48,15 +48,17 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 2. CORS is Studio's policy (preflights answered here, OpenCode's CORS headers dropped).
   installCors(app, deps.config.allowedOrigins)
 
-  // 3. Every reply carries the request id.
-  app.addHook('onSend', async (request, reply) => {
+  // 3. Every reply carries the request id (set up front, so hijacked proxy replies carry it too).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
-    if (httpLog.isLevelEnabled('debug')) {
+  if (httpLog.isLevelEnabled('debug')) {
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request')
-    }
-  })
+      done()
+    })
+  }
 
   // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {

@@ -2,6 +2,7 @@
 // wherever OpenCode currently is, carry Studio's credentials, and fail fast with a typed 503 while
 // OpenCode is not ready.
 
+import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { StudioError, withExtra } from '../lib/errors.js'
@@ -10,13 +11,19 @@ import { opencodeRestarting, opencodeUnavailable, upstreamFailed } from './error
 import { describeNetworkError } from './probe.js'
 import type { BridgeSnapshot } from './state.js'
 
+/**
+ * An AbortSignal, or an EventEmitter that emits 'abort' and says whether it did (undici takes both; the
+ * emitter costs ~20 µs less per request than an AbortController, which matters on the proxy's hot path).
+ */
+export type CancelSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean })
+
 export interface UpstreamRequest {
   method: Dispatcher.HttpMethod
   /** Path and query, e.g. `/session?directory=%2Ftmp`. */
   path: string
   headers?: Record<string, string | string[]>
   body?: Readable | Buffer | string | null
-  signal?: AbortSignal
+  signal?: CancelSignal
   /** 0 (the default) waits as long as OpenCode takes: prompts can run for minutes, streams for hours. */
   headersTimeout?: number
   bodyTimeout?: number
@@ -24,6 +31,11 @@ export interface UpstreamRequest {
 
 export interface UpstreamClient {
   request(req: UpstreamRequest): Promise<Dispatcher.ResponseData>
+  /**
+   * Like request(), but the body is written straight into the Writable the factory returns when the
+   * response headers arrive (no intermediate stream: the proxy's hot path). Resolves when the body ends.
+   */
+  stream(req: UpstreamRequest, factory: Dispatcher.StreamFactory): Promise<Dispatcher.StreamData>
   /** Connections of the current pool: open ones and requests in flight (for metrics and leak tests). */
   stats(): { connected: number; running: number; pending: number }
   close(): Promise<void>
@@ -43,31 +55,34 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
     return pool.dispatcher
   }
 
+  /** Runs one call against the current target, mapping failures before a response to typed errors. */
+  async function call<T>(req: UpstreamRequest, send: (pool: Pool, options: Dispatcher.RequestOptions) => Promise<T>): Promise<T> {
+    const target = bridge.target()
+    if (!target) throw notReadyError(bridge.snapshot())
+    const headers = target.authorization ? { ...req.headers, authorization: target.authorization } : (req.headers ?? {})
+    try {
+      return await send(poolFor(target.origin), {
+        method: req.method,
+        path: req.path,
+        headers,
+        body: req.body ?? null,
+        signal: req.signal,
+        headersTimeout: req.headersTimeout ?? 0,
+        bodyTimeout: req.bodyTimeout ?? 0,
+      })
+    } catch (err) {
+      // the caller gave up, or its own body stream failed (e.g. too large): not OpenCode's fault
+      if (req.signal?.aborted || err instanceof StudioError) throw err
+      bridge.reportTransportFailure()
+      const now = bridge.snapshot()
+      if (now.state !== 'ready') throw notReadyError(now)
+      throw withExtra(upstreamFailed(`OpenCode request failed: ${describeNetworkError(err)}`), {}, err)
+    }
+  }
+
   return {
-    async request(req) {
-      const target = bridge.target()
-      if (!target) throw notReadyError(bridge.snapshot())
-      const headers: Record<string, string | string[]> = { ...req.headers }
-      if (target.authorization) headers.authorization = target.authorization
-      try {
-        return await poolFor(target.origin).request({
-          method: req.method,
-          path: req.path,
-          headers,
-          body: req.body ?? null,
-          signal: req.signal,
-          headersTimeout: req.headersTimeout ?? 0,
-          bodyTimeout: req.bodyTimeout ?? 0,
-        })
-      } catch (err) {
-        // the caller gave up, or its own body stream failed (e.g. too large): not OpenCode's fault
-        if (req.signal?.aborted || err instanceof StudioError) throw err
-        bridge.reportTransportFailure()
-        const now = bridge.snapshot()
-        if (now.state !== 'ready') throw notReadyError(now)
-        throw withExtra(upstreamFailed(`OpenCode request failed: ${describeNetworkError(err)}`), {}, err)
-      }
-    },
+    request: (req) => call(req, (pool, options) => pool.request(options)),
+    stream: (req, factory) => call(req, (pool, options) => pool.stream(options, factory)),
     stats() {
       const s = pool?.dispatcher.stats
       return { connected: s?.connected ?? 0, running: s?.running ?? 0, pending: s?.pending ?? 0 }

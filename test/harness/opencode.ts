@@ -14,6 +14,8 @@ export interface OpenCode {
   port: number
   pid: number
   scratch: Scratch
+  /** What /global/health reported. */
+  version: string | null
   /** Basic-auth header value when a password is set, for talking to OpenCode directly. */
   authorization: string | undefined
   output(): string
@@ -70,9 +72,10 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
     const authorization = options.password
       ? `Basic ${Buffer.from(`opencode:${options.password}`).toString('base64')}`
       : undefined
-    await waitFor(() => isHealthy(url, authorization), { timeoutMs: START_TIMEOUT_MS, what: 'opencode health' })
+    const version = await waitFor(() => healthyVersion(url, authorization), { timeoutMs: START_TIMEOUT_MS, what: 'opencode health' })
     return {
       url,
+      version,
       port: Number(new URL(url).port),
       pid: child.pid!,
       scratch,
@@ -86,15 +89,16 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
   }
 }
 
-async function isHealthy(url: string, authorization: string | undefined): Promise<boolean> {
+/** The version OpenCode reports once healthy, else null (the probe is retried). */
+async function healthyVersion(url: string, authorization: string | undefined): Promise<string | null> {
   const res = await request(`${url}/global/health`, {
     headers: authorization ? { authorization } : {},
     headersTimeout: PROBE_TIMEOUT_MS,
     bodyTimeout: PROBE_TIMEOUT_MS,
     reset: true,
   })
-  const body = (await res.body.json()) as { healthy?: boolean }
-  return res.statusCode === 200 && body.healthy === true
+  const body = (await res.body.json()) as { healthy?: boolean; version?: string }
+  return res.statusCode === 200 && body.healthy === true ? (body.version ?? 'unknown') : null
 }
 
 export async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs = 5000): Promise<void> {

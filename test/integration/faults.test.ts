@@ -2,6 +2,7 @@
 
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { freePort } from '../../src/lib/free-port.js'
@@ -125,7 +126,7 @@ describe('against a real OpenCode', () => {
     const chunks = async function* () {
       for (let i = 0; i < 4; i++) yield Buffer.from(big.slice(i * 500, (i + 1) * 500))
     }
-    const streamed = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks() })
+    const streamed = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Readable.from(chunks()) })
     expect(streamed.statusCode).toBe(413)
     expect(await streamed.body.json()).toMatchObject({ code: 'body_too_large' })
 

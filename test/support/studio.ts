@@ -70,7 +70,7 @@ export async function startStudioChild(options: { env: Record<string, string>; a
     const url = await waitFor(
       () => {
         if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}: ${output}`)
-        return /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"studio listening"/.exec(output)?.[1]
+        return /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1]
       },
       { timeoutMs: 20_000, what: 'studio to listen' },
     )

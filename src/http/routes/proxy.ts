@@ -1,7 +1,12 @@
 // The catch-all: every /api/* request no Studio route claims goes to OpenCode without the /api prefix,
 // any method, bodies streamed both ways (an SSE answer flows event by event), query kept.
 // Registered last, in its own plugin scope, because it replaces body parsing with raw pass-through.
+//
+// Hot path: once OpenCode's headers arrive the reply is hijacked and OpenCode's body is written straight
+// into the socket (undici's stream()), with no intermediate stream or onSend pass. Failures before that
+// point are ordinary errors, answered as JSON by the error handler.
 
+import { EventEmitter } from 'node:events'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import type { UpstreamClient } from '../../upstream/index.js'
@@ -15,17 +20,26 @@ export interface ProxyOptions {
 }
 
 const PREFIX = '/api'
-const BODYLESS_STATUS = new Set([204, 304])
+
+/** A cheaper stand-in for AbortController that undici accepts as a signal (see CancelSignal). */
+class Cancel extends EventEmitter {
+  aborted = false
+  abort(): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.emit('abort')
+  }
+}
 
 export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): Promise<void> {
   // Leave the body unread: it is piped to OpenCode as it arrives.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
-  app.all(`${PREFIX}/*`, async (request, reply) => forward(request, reply, options))
+  app.all(`${PREFIX}/*`, (request, reply) => forward(request, reply, options))
 }
 
-async function forward(request: FastifyRequest, reply: FastifyReply, options: ProxyOptions): Promise<unknown> {
+async function forward(request: FastifyRequest, reply: FastifyReply, options: ProxyOptions): Promise<void> {
   const method = request.method as Dispatcher.HttpMethod
   const declared = Number(request.headers['content-length'] ?? 0)
   if (declared > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes)
@@ -34,30 +48,37 @@ async function forward(request: FastifyRequest, reply: FastifyReply, options: Pr
   const body = hasBody ? limitBody(request.raw, options.maxBodyBytes) : null
 
   // The browser went away: stop OpenCode's side too (matters for long-lived event streams).
-  const abort = new AbortController()
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort()
-  })
+  const cancel = new Cancel()
+  const res = reply.raw
+  const onClose = () => {
+    if (!res.writableFinished) cancel.abort()
+  }
+  res.once('close', onClose)
 
-  let res: Dispatcher.ResponseData
   try {
-    res = await options.upstream.request({
-      method,
-      path: request.url.slice(PREFIX.length) || '/',
-      headers: forwardRequestHeaders(request.headers, request.id),
-      body: body?.stream ?? null,
-      signal: abort.signal,
-    })
+    await options.upstream.stream(
+      {
+        method,
+        path: request.url.slice(PREFIX.length) || '/',
+        headers: forwardRequestHeaders(request.headers, request.id),
+        body: body?.stream ?? null,
+        signal: cancel,
+      },
+      ({ statusCode, headers }) => {
+        reply.hijack()
+        // Studio's own headers (request id, CORS for allowed origins) win over OpenCode's.
+        res.writeHead(statusCode, { ...forwardResponseHeaders(headers), ...(reply.getHeaders() as Record<string, string>) })
+        return res
+      },
+    )
   } catch (err) {
-    if (body?.exceeded()) throw bodyTooLarge(options.maxBodyBytes)
-    throw err
+    if (!reply.sent) {
+      res.removeListener('close', onClose)
+      if (body?.exceeded()) throw bodyTooLarge(options.maxBodyBytes)
+      throw err
+    }
+    // Headers are out: the only honest signal left is cutting the connection.
+    request.log.warn({ err }, 'proxied response failed mid-body')
+    res.destroy()
   }
-
-  reply.code(res.statusCode).headers(forwardResponseHeaders(res.headers))
-  if (method === 'HEAD' || BODYLESS_STATUS.has(res.statusCode)) {
-    // dump() drains quietly; destroy() would emit an unhandled 'error' and take the process down
-    await res.body.dump().catch(() => {})
-    return reply.send()
-  }
-  return reply.send(res.body)
 }

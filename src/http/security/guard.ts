@@ -12,12 +12,13 @@ export interface GuardOptions {
 
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
   const isAllowedHost = createHostPolicy({ bindHost: options.bindHost, allowedHosts: options.allowedHosts })
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host
-    if (!isAllowedHost(host)) throw hostNotAllowed(host ?? '')
+    if (!isAllowedHost(host)) return done(hostNotAllowed(host ?? ''))
     const origin = request.headers.origin
     if (origin !== undefined && STATE_CHANGING_METHODS.has(request.method) && !isAllowedOrigin(origin, host, options.allowedOrigins)) {
-      throw originNotAllowed(origin)
+      return done(originNotAllowed(origin))
     }
+    done()
   })
 }

@@ -1,0 +1,64 @@
+// Layer rules of shared/design.md, enforced in `npm test` (an arrow in the design table = "may import").
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'lib-is-a-leaf',
+      comment: 'src/lib holds leaf helpers: it imports nothing else from src',
+      severity: 'error',
+      from: { path: '^src/lib/' },
+      to: { path: '^src/', pathNot: '^src/lib/' },
+    },
+    {
+      name: 'config-only-uses-lib',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: '^src/(lib|config)/' },
+    },
+    {
+      name: 'upstream-uses-config-and-lib',
+      severity: 'error',
+      from: { path: '^src/upstream/' },
+      to: { path: '^src/', pathNot: '^src/(lib|config|upstream)/' },
+    },
+    {
+      name: 'parts-are-entered-through-their-index',
+      comment: 'a part imports another part only through its index.ts (lib is open)',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/(config|upstream|storage|sessions|events|status|attachments)/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'only-http-knows-http',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(http/|app\\.ts$)' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'nothing-imports-the-entry',
+      severity: 'error',
+      from: {},
+      to: { path: '^src/main\\.ts$' },
+    },
+    {
+      name: 'src-does-not-import-tests',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'harness-drives-opencode-not-studio',
+      comment: 'test/harness is shared with bench/ and must not depend on Studio',
+      severity: 'error',
+      from: { path: '^test/harness/' },
+      to: { path: '^(src|test/support)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+}

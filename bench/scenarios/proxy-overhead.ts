@@ -1,0 +1,96 @@
+// What the generic proxy adds: GET /api/session?directory=D through Studio versus GET /session?directory=D
+// sent straight to OpenCode, in the same run. A bare reference proxy (bench/reference-proxy.ts) runs too:
+// it shows what the extra process hop alone costs on this machine. Requests rotate over the variants so
+// drift in OpenCode's own latency affects all of them alike.
+
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { Pool } from 'undici'
+import { waitFor } from '../../test/harness/wait.js'
+import type { Scenario } from '../context.js'
+import { ms, table } from '../results-file.js'
+import { summarize, type Summary } from '../stats.js'
+
+const SESSIONS = 10
+const WARMUP = 300
+const GOAL_ADDED_MS = 0.5
+const REFERENCE = fileURLToPath(new URL('../reference-proxy.ts', import.meta.url))
+
+/** Nanoseconds the process has spent on a CPU (Linux). */
+function cpuNs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0])
+}
+
+export const proxyOverhead: Scenario = {
+  name: 'proxy-overhead',
+  async run(ctx, { iterations }) {
+    const dir = ctx.opencode.scratch.dir('bench-proxy')
+    const query = `?directory=${encodeURIComponent(dir)}`
+    const reference = spawn(process.execPath, ['--import', 'tsx', REFERENCE, ctx.opencode.url], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let announced = ''
+    reference.stdout.on('data', (b: Buffer) => (announced += b.toString()))
+    const variants: { name: string; pool: Pool; path: string; samples: number[]; pid?: number; cpuNs?: number }[] = []
+    try {
+      const referenceUrl = await waitFor(() => /listening on (\S+)/.exec(announced)?.[1], { what: 'reference proxy' })
+      const direct = new Pool(ctx.opencode.url, { connections: 1 })
+      variants.push(
+        { name: 'direct to OpenCode', pool: direct, path: `/session${query}`, samples: [] },
+        { name: 'through Studio', pool: new Pool(ctx.studio.url, { connections: 1 }), path: `/api/session${query}`, samples: [], pid: ctx.studio.pid },
+        { name: 'through the bare reference proxy', pool: new Pool(referenceUrl, { connections: 1 }), path: `/api/session${query}`, samples: [], pid: reference.pid! },
+      )
+      for (let i = 0; i < SESSIONS; i++) {
+        const res = await direct.request({
+          method: 'POST',
+          path: `/session${query}`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `bench ${i}` }),
+        })
+        await res.body.dump()
+      }
+      const once = async (pool: Pool, path: string) => {
+        const start = performance.now()
+        const res = await pool.request({ method: 'GET', path })
+        await res.body.text()
+        if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`)
+        return performance.now() - start
+      }
+      for (let i = 0; i < WARMUP + iterations; i++) {
+        if (i === WARMUP) for (const v of variants) if (v.pid) v.cpuNs = cpuNs(v.pid)
+        for (let k = 0; k < variants.length; k++) {
+          const v = variants[(i + k) % variants.length]!
+          const t = await once(v.pool, v.path)
+          if (i >= WARMUP) v.samples.push(t)
+        }
+      }
+      for (const v of variants) if (v.pid) v.cpuNs = cpuNs(v.pid) - v.cpuNs!
+      const cpuPerRequest = (v: (typeof variants)[number]) => (v.cpuNs === undefined ? '—' : `${Math.round(v.cpuNs / 1000 / iterations)} µs`)
+      const [sd, sp, sr] = variants.map((v) => summarize(v.samples)) as [Summary, Summary, Summary]
+      const added = sp.median - sd.median
+      const row = (i: number, s: Summary) => {
+        const v = variants[i]!
+        return [v.name, s.n, ms(s.median), ms(s.p90), ms(s.p99), (s.median / sd.median).toFixed(2), ms(s.median - sd.median), cpuPerRequest(v)]
+      }
+      return [
+        `## proxy-overhead: GET /api/session through Studio vs. straight to OpenCode`,
+        '',
+        `${new Date().toISOString()} · ${ctx.machine} · OpenCode ${ctx.opencode.version ?? '?'} · ${SESSIONS} sessions in the directory ·`,
+        `${iterations} requests per variant after ${WARMUP} warm-up rounds, one keep-alive connection each, variants rotated ·`,
+        `command: \`npm run bench -- proxy-overhead --iterations ${iterations}\``,
+        '',
+        table(
+          ['variant', 'n', 'median', 'p90', 'p99', 'ratio to direct (median)', 'added at the median', 'proxy CPU per request'],
+          [row(0, sd), row(1, sp), row(2, sr)],
+        ),
+        '',
+        `Added by Studio at the median: **${ms(added)} ms** (goal: under ${GOAL_ADDED_MS} ms: ${added < GOAL_ADDED_MS ? 'met' : 'not met'}); ` +
+          `the bare reference proxy, which does nothing but forward, adds ${ms(sr.median - sd.median)} ms on this machine. ` +
+          'Proxy CPU per request is the proxy process\'s on-CPU time (/proc/<pid>/schedstat) over the measured requests, divided by their number.',
+      ].join('\n')
+    } finally {
+      reference.kill()
+      await Promise.all(variants.map((v) => v.pool.close()))
+    }
+  },
+}
