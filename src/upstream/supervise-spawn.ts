@@ -64,6 +64,7 @@ export function createSpawnSupervisor(deps: SpawnSupervisorDeps): Supervisor {
       if (stopped) break
       if (!outcome.ok) {
         failures++
+        lastPort = 0 // the port may be the problem: take a fresh one next time
         // a missing binary will not appear by itself within seconds: say so at once
         const hopeless = outcome.error.code === 'binary_not_found' || failures >= FAILURES_BEFORE_UNAVAILABLE
         const next = hopeless ? 'unavailable' : 'restarting'
