@@ -39,7 +39,7 @@ export const studioStartup: Scenario = {
       table(
         ['milestone', 'n', 'median', 'p90', 'max'],
         [
-          ['listening (log line "studio listening")', l.n, ms(l.median), ms(l.p90), ms(Math.max(...listening))],
+          ['listening ("opencode-studio listening on" printed)', l.n, ms(l.median), ms(l.p90), ms(Math.max(...listening))],
           ['/health says OpenCode ready', r.n, ms(r.median), ms(r.p90), ms(Math.max(...ready))],
         ],
       ),
