@@ -46,6 +46,16 @@ export function pinnedOpenCodeBin(): string {
   return join(dirname(require.resolve('opencode-ai/package.json')), 'bin', 'opencode.exe')
 }
 
+/**
+ * opencode-ai 1.1.65 (devDependency alias opencode-legacy), the last version with the legacy JSON storage.
+ * Its bin/ holds a Node wrapper script, so take the native binary from its platform package.
+ */
+export function legacyOpenCodeBin(): string {
+  const root = dirname(require.resolve('opencode-legacy/package.json'))
+  const platform = dirname(require.resolve(`opencode-${process.platform}-${process.arch}/package.json`, { paths: [root] }))
+  return join(platform, 'bin', 'opencode')
+}
+
 export async function startOpenCode(options: StartOpenCodeOptions): Promise<OpenCode> {
   const scratch =
     options.scratch ?? createScratch({ llmBaseUrl: options.llmBaseUrl, ...(options.password ? { password: options.password } : {}) })
@@ -57,6 +67,7 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
   })
   trackChild(child)
   let output = ''
+  child.once('error', (err) => (output += `\nspawn failed: ${err.message}`))
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()))
   child.stderr!.on('data', (b: Buffer) => (output += b.toString()))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -64,7 +75,7 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
   try {
     const url = await waitFor(
       () => {
-        if (child.exitCode !== null) throw new Error(`opencode exited with ${child.exitCode}: ${output}`)
+        if (child.exitCode !== null || output.includes('spawn failed')) throw new Error(`opencode did not start: ${output}`)
         return LISTENING_RE.exec(output)?.[1]
       },
       { timeoutMs: START_TIMEOUT_MS, what: 'opencode to listen' },
