@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from './config/index.js'
 import { createLogger, type Logger } from './lib/log.js'
 import { buildServer } from './http/server.js'
+import { createSessionIndex, type SessionIndex } from './sessions/index.js'
+import { createStorage } from './storage/index.js'
 import { createBridge, createUpstreamClient, type Bridge, type UpstreamClient } from './upstream/index.js'
 
 export interface App {
@@ -12,6 +14,7 @@ export interface App {
   log: Logger
   bridge: Bridge
   upstream: UpstreamClient
+  sessions: SessionIndex
   server: FastifyInstance
   /** Starts OpenCode (spawn or attach) and listens; resolves with Studio's URL. */
   start(): Promise<string>
@@ -28,7 +31,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel)
   const bridge = createBridge(config.opencode, log.child({ part: 'upstream' }))
   const upstream = createUpstreamClient(bridge)
-  const server = await buildServer({ config, bridge, upstream, log, startedAt })
+  const sessions = createSessionIndex({ storage: createStorage(config.opencode.dataDir), log: log.child({ part: 'sessions' }) })
+  const server = await buildServer({ config, bridge, upstream, sessions, log, startedAt })
 
   let closing: Promise<void> | null = null
   return {
@@ -36,9 +40,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     bridge,
     upstream,
+    sessions,
     server,
     async start() {
       bridge.start()
+      sessions.start()
       const address = await server.listen({ host: config.host, port: config.port })
       log.info({ url: address, opencode: config.opencode.mode }, 'studio listening')
       return address
@@ -46,6 +52,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     close() {
       closing ??= (async () => {
         await server.close()
+        await sessions.close()
         await upstream.close()
         await bridge.close()
       })()

@@ -1,5 +1,6 @@
-// What the generic proxy adds: GET /api/session?directory=D through Studio versus GET /session?directory=D
-// sent straight to OpenCode, in the same run. A bare reference proxy (bench/reference-proxy.ts) runs too:
+// What the generic proxy adds: GET /api/vcs?directory=D through Studio versus GET /vcs?directory=D sent
+// straight to OpenCode, in the same run. (Until the session index landed this scenario used
+// /api/session; that list is now answered by Studio itself, see the session-tree scenario.) A bare reference proxy (bench/reference-proxy.ts) runs too:
 // it shows what the extra process hop alone costs on this machine. Requests rotate over the variants so
 // drift in OpenCode's own latency affects all of them alike.
 
@@ -13,7 +14,6 @@ import type { Scenario } from '../context.js'
 import { ms, table } from '../results-file.js'
 import { summarize, type Summary } from '../stats.js'
 
-const SESSIONS = 10
 const WARMUP = 300
 const GOAL_ADDED_MS = 0.5
 const REFERENCE = fileURLToPath(new URL('../reference-proxy.ts', import.meta.url))
@@ -36,19 +36,10 @@ export const proxyOverhead: Scenario = {
       const referenceUrl = await waitFor(() => /listening on (\S+)/.exec(announced)?.[1], { what: 'reference proxy' })
       const direct = new Pool(ctx.opencode.url, { connections: 1 })
       variants.push(
-        { name: 'direct to OpenCode', pool: direct, path: `/session${query}`, samples: [] },
-        { name: 'through Studio', pool: new Pool(ctx.studio.url, { connections: 1 }), path: `/api/session${query}`, samples: [], pid: ctx.studio.pid },
-        { name: 'through the bare reference proxy', pool: new Pool(referenceUrl, { connections: 1 }), path: `/api/session${query}`, samples: [], pid: reference.pid! },
+        { name: 'direct to OpenCode', pool: direct, path: `/vcs${query}`, samples: [] },
+        { name: 'through Studio', pool: new Pool(ctx.studio.url, { connections: 1 }), path: `/api/vcs${query}`, samples: [], pid: ctx.studio.pid },
+        { name: 'through the bare reference proxy', pool: new Pool(referenceUrl, { connections: 1 }), path: `/api/vcs${query}`, samples: [], pid: reference.pid! },
       )
-      for (let i = 0; i < SESSIONS; i++) {
-        const res = await direct.request({
-          method: 'POST',
-          path: `/session${query}`,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ title: `bench ${i}` }),
-        })
-        await res.body.dump()
-      }
       const once = async (pool: Pool, path: string) => {
         const start = performance.now()
         const res = await pool.request({ method: 'GET', path })
@@ -73,9 +64,9 @@ export const proxyOverhead: Scenario = {
         return [v.name, s.n, ms(s.median), ms(s.p90), ms(s.p99), (s.median / sd.median).toFixed(2), ms(s.median - sd.median), cpuPerRequest(v)]
       }
       return [
-        `## proxy-overhead: GET /api/session through Studio vs. straight to OpenCode`,
+        `## proxy-overhead: GET /api/vcs through Studio vs. straight to OpenCode`,
         '',
-        `${new Date().toISOString()} · ${ctx.machine} · OpenCode ${ctx.opencode.version ?? '?'} · ${SESSIONS} sessions in the directory ·`,
+        `${new Date().toISOString()} · ${ctx.machine} · OpenCode ${ctx.opencode.version ?? '?'} ·`,
         `${iterations} requests per variant after ${WARMUP} warm-up rounds, one keep-alive connection each, variants rotated ·`,
         `command: \`npm run bench -- proxy-overhead --iterations ${iterations}\``,
         '',

@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
+import type { SessionIndex } from '../sessions/index.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
-import { proxyRoutes } from './routes/proxy.js'
+import { createForward, proxyRoutes } from './routes/proxy.js'
+import { sessionRoutes } from './routes/sessions.js'
 import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
 
@@ -16,6 +18,7 @@ export interface HttpDeps {
   config: Config
   bridge: Bridge
   upstream: UpstreamClient
+  sessions: SessionIndex
   log: Logger
   startedAt: number
 }
@@ -74,10 +77,12 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   })
 
   // 5. Studio's own routes.
-  await app.register(healthRoutes, { bridge: deps.bridge, startedAt: deps.startedAt })
+  const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
+  await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, startedAt: deps.startedAt })
+  await app.register(sessionRoutes, { index: deps.sessions, defaultDirectory: deps.config.opencode.cwd, forward: createForward(proxy) })
 
   // 6. Last: everything else under /api goes to OpenCode.
-  await app.register(proxyRoutes, { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes })
+  await app.register(proxyRoutes, proxy)
 
   return app
 }

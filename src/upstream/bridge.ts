@@ -22,8 +22,11 @@ export interface Bridge {
   onChange(listener: (snapshot: Readonly<BridgeSnapshot>) => void): () => void
   /** Resolves true once ready, false if `timeoutMs` passes first. */
   whenReady(timeoutMs: number): Promise<boolean>
-  /** A request to OpenCode failed at the transport level: re-check now instead of at the next probe. */
-  reportTransportFailure(): void
+  /**
+   * A request to OpenCode failed at the transport level: re-check now instead of at the next probe.
+   * Resolves once the state reflects it, so the caller can answer 503 (down) rather than 502 (flaky).
+   */
+  reportTransportFailure(): Promise<void>
   start(): void
   close(): Promise<void>
   /** For process exit handlers: SIGKILL a spawned OpenCode synchronously. */
@@ -65,7 +68,7 @@ export function createBridge(config: OpenCodeConfig, log: Logger): Bridge {
         })
       })
     },
-    reportTransportFailure: () => supervisor.wake(),
+    reportTransportFailure: () => supervisor.recheck(),
     start: () => supervisor.start(),
     close: () => supervisor.stop(),
     killNow: () => supervisor.killNow(),

@@ -73,7 +73,7 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
     } catch (err) {
       // the caller gave up, or its own body stream failed (e.g. too large): not OpenCode's fault
       if (req.signal?.aborted || err instanceof StudioError) throw err
-      bridge.reportTransportFailure()
+      await bridge.reportTransportFailure()
       const now = bridge.snapshot()
       if (now.state !== 'ready') throw notReadyError(now)
       throw withExtra(upstreamFailed(`OpenCode request failed: ${describeNetworkError(err)}`), {}, err)

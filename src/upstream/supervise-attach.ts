@@ -4,7 +4,7 @@
 import { backoffDelayMs } from '../lib/backoff.js'
 import type { Logger } from '../lib/log.js'
 import { createSleeper } from '../lib/sleeper.js'
-import { probeHealth } from './probe.js'
+import { probeHealth, type ProbeResult } from './probe.js'
 import type { StateHolder } from './state.js'
 import type { Supervisor } from './supervise-spawn.js'
 
@@ -28,37 +28,50 @@ export function createAttachSupervisor(deps: AttachSupervisorDeps): Supervisor {
   const sleeper = createSleeper()
   let stopped = false
   let loop: Promise<void> | null = null
+  let misses = 0
+  let inFlight: Promise<ProbeResult> | null = null
+
+  /** One probe at a time: the loop and rechecks share it. */
+  function probe(): Promise<ProbeResult> {
+    inFlight ??= probeHealth(origin, deps.authorization, PROBE_TIMEOUT_MS).finally(() => (inFlight = null))
+    return inFlight
+  }
+
+  /** Applies a probe result to the state; returns whether OpenCode counts as reachable. */
+  function apply(result: ProbeResult): boolean {
+    if (result.ok) {
+      misses = 0
+      if (state.get().state !== 'ready') {
+        state.update({ state: 'ready', url: origin, version: result.version })
+        log.info({ url: origin, version: result.version }, 'opencode ready')
+      }
+      return true
+    }
+    misses++
+    const wasReady = state.get().state === 'ready'
+    if (!wasReady || result.refused || misses >= MISSES_BEFORE_UNAVAILABLE) {
+      const unauthorized = result.status === 401
+      state.update({
+        state: 'unavailable',
+        lastError: {
+          code: unauthorized ? 'unauthorized' : 'unreachable',
+          summary: `OpenCode at ${origin} is not answering: ${result.message}`,
+          ...(unauthorized ? { hint: 'set OPENCODE_SERVER_PASSWORD (and OPENCODE_SERVER_USERNAME) to match the server' } : {}),
+          at: Date.now(),
+        },
+      })
+      if (wasReady) log.warn({ url: origin, reason: result.message }, 'opencode lost')
+    }
+    return false
+  }
 
   async function run(): Promise<void> {
-    let misses = 0
     while (!stopped) {
-      const probe = await probeHealth(origin, deps.authorization, PROBE_TIMEOUT_MS)
+      const result = await probe()
       if (stopped) break
-      if (probe.ok) {
-        misses = 0
-        if (state.get().state !== 'ready') {
-          state.update({ state: 'ready', url: origin, version: probe.version })
-          log.info({ url: origin, version: probe.version }, 'opencode ready')
-        }
-        await sleeper.sleep(HEALTH_INTERVAL_MS)
-        continue
-      }
-      misses++
-      const wasReady = state.get().state === 'ready'
-      if (!wasReady || probe.refused || misses >= MISSES_BEFORE_UNAVAILABLE) {
-        const unauthorized = probe.status === 401
-        state.update({
-          state: 'unavailable',
-          lastError: {
-            code: unauthorized ? 'unauthorized' : 'unreachable',
-            summary: `OpenCode at ${origin} is not answering: ${probe.message}`,
-            ...(unauthorized ? { hint: 'set OPENCODE_SERVER_PASSWORD (and OPENCODE_SERVER_USERNAME) to match the server' } : {}),
-            at: Date.now(),
-          },
-        })
-        if (wasReady) log.warn({ url: origin, reason: probe.message }, 'opencode lost')
-      }
-      await sleeper.sleep(wasReady && misses < MISSES_BEFORE_UNAVAILABLE ? 0 : backoffDelayMs(misses, RECOVERY_BACKOFF))
+      const reachable = apply(result)
+      const unsure = !reachable && state.get().state === 'ready'
+      await sleeper.sleep(reachable ? HEALTH_INTERVAL_MS : unsure ? 0 : backoffDelayMs(misses, RECOVERY_BACKOFF))
     }
   }
 
@@ -66,7 +79,11 @@ export function createAttachSupervisor(deps: AttachSupervisorDeps): Supervisor {
     start() {
       loop ??= run().catch((err: unknown) => log.fatal({ err }, 'opencode watcher crashed'))
     },
-    wake: () => sleeper.wake(),
+    async recheck() {
+      if (stopped) return
+      apply(await probe())
+      sleeper.wake()
+    },
     async stop() {
       stopped = true
       sleeper.cancel()

@@ -22,6 +22,8 @@ const FAILURES_BEFORE_UNAVAILABLE = 5
 const PROBE_TIMEOUT_MS = 2000
 const PROBE_INTERVAL_MS = 150
 const STOP_GRACE_MS = 5000
+/** How long a failed call waits for a dying child's exit to be noticed before answering. */
+const EXIT_WAIT_MS = 300
 
 export interface SpawnSupervisorDeps {
   config: OpenCodeConfig
@@ -35,7 +37,8 @@ export interface SpawnSupervisorDeps {
 
 export interface Supervisor {
   start(): void
-  wake(): void
+  /** A call to OpenCode failed at the transport level: settle the state now (resolves once it is settled). */
+  recheck(): Promise<void>
   stop(): Promise<void>
   /** Synchronous last resort for process exit: SIGKILL the child. */
   killNow(): void
@@ -140,7 +143,11 @@ export function createSpawnSupervisor(deps: SpawnSupervisorDeps): Supervisor {
     start() {
       loop ??= run().catch((err: unknown) => log.fatal({ err }, 'opencode supervisor crashed'))
     },
-    wake: () => {},
+    async recheck() {
+      // A refused connection to a child we spawned means it is dying: its exit event settles the state.
+      const proc = current
+      if (proc && !stopped) await withDeadline(proc.exited, Date.now() + EXIT_WAIT_MS)
+    },
     async stop() {
       stopped = true
       sleeper.cancel()

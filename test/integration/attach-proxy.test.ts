@@ -80,7 +80,8 @@ describe('generic proxy', () => {
   })
 
   it("passes OpenCode's error statuses and bodies through unchanged", async () => {
-    for (const path of ['/session/ses_doesnotexist0000000000000', `/session?roots=1`]) {
+    // (routes Studio leaves to OpenCode: an unknown session's todo list, a duplicated directory parameter)
+    for (const path of ['/session/ses_doesnotexist0000000000000/todo', '/config?directory=a&directory=b']) {
       const direct = await json(`${opencode.url}${path}`)
       const proxied = await json(`${studio.url}/api${path}`)
       expect(direct.status).toBeGreaterThanOrEqual(400)

@@ -96,7 +96,7 @@ describe('Origin check on state-changing requests', () => {
   )
 
   it('lets reads from a foreign origin through but gives that page no CORS access', async () => {
-    const res = await call('/api/session', { origin: `http://localhost:${port + 1}` })
+    const res = await call('/api/config', { origin: `http://localhost:${port + 1}` })
     expect(res.status).toBe(200)
     // OpenCode itself would allow any localhost origin; Studio must not pass that on.
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
@@ -110,7 +110,7 @@ describe('Origin check on state-changing requests', () => {
     const bad = await call('/api/session', { origin: 'http://localhost:9999', ...preflight }, 'OPTIONS')
     expect(bad.status).toBe(403)
     expect(bad.headers['access-control-allow-origin']).toBeUndefined()
-    const read = await call('/api/session', { origin: 'http://localhost:5173' })
+    const read = await call('/api/config', { origin: 'http://localhost:5173' })
     expect(read.headers['access-control-allow-origin']).toBe('http://localhost:5173')
     expect(read.headers['access-control-expose-headers']).toContain('x-request-id')
   })

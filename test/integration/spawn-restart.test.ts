@@ -58,10 +58,10 @@ describe('spawn mode', () => {
     expect(ready.opencode.binary.source).toBe('package')
     expect(isAlive(ready.opencode.pid)).toBe(true)
     // The spawned OpenCode is password-protected: only Studio can drive it.
-    const direct = await request(`${ready.opencode.url}/session`)
+    const direct = await request(`${ready.opencode.url}/config`)
     await direct.body.dump()
     expect(direct.statusCode).toBe(401)
-    const proxied = await request(`${studio.url}/api/session`)
+    const proxied = await request(`${studio.url}/api/config`)
     await proxied.body.dump()
     expect(proxied.statusCode).toBe(200)
   })
@@ -71,7 +71,7 @@ describe('spawn mode', () => {
     process.kill(before.opencode.pid, 'SIGKILL')
 
     await waitFor(async () => (await health(studio)).opencode.state === 'restarting', { timeoutMs: 5000, intervalMs: 10, what: 'restarting' })
-    const during = await request(`${studio.url}/api/session`)
+    const during = await request(`${studio.url}/api/config`)
     const body = (await during.body.json()) as any
     expect(during.statusCode).toBe(503)
     expect(body).toMatchObject({ code: 'opencode_restarting', restarting: true, error: 'OpenCode is restarting' })
@@ -85,7 +85,7 @@ describe('spawn mode', () => {
     expect(after.opencode.pid).not.toBe(before.opencode.pid)
     expect(after.opencode.restarts).toBe(1)
     expect(after.opencode.lastError).toMatchObject({ code: 'exited', signal: 'SIGKILL' })
-    const res = await request(`${studio.url}/api/session`)
+    const res = await request(`${studio.url}/api/config`)
     await res.body.dump()
     expect(res.statusCode).toBe(200)
   })

@@ -3,10 +3,12 @@
 
 import type { FastifyInstance } from 'fastify'
 import { STUDIO_VERSION } from '../../lib/version.js'
+import type { SessionIndex } from '../../sessions/index.js'
 import type { Bridge } from '../../upstream/index.js'
 
 export interface HealthOptions {
   bridge: Bridge
+  sessions: SessionIndex
   startedAt: number
 }
 
@@ -29,6 +31,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
         binary: oc.binary,
         lastError: oc.lastError,
       },
+      storage: options.sessions.status(),
       openCodePort: port,
       openCodeRunning: oc.mode === 'spawn' ? oc.pid !== null : oc.state === 'ready',
       isOpenCodeReady: oc.state === 'ready',

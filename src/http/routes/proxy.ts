@@ -31,12 +31,20 @@ class Cancel extends EventEmitter {
   }
 }
 
+export type Forward = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
 export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): Promise<void> {
   // Leave the body unread: it is piped to OpenCode as it arrives.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
-  app.all(`${PREFIX}/*`, (request, reply) => forward(request, reply, options))
+  const forward = createForward(options)
+  app.all(`${PREFIX}/*`, forward)
+}
+
+/** Hands one request to OpenCode; Studio routes use it for paths they leave to OpenCode (bodiless requests). */
+export function createForward(options: ProxyOptions): Forward {
+  return (request, reply) => forward(request, reply, options)
 }
 
 async function forward(request: FastifyRequest, reply: FastifyReply, options: ProxyOptions): Promise<void> {

@@ -1,0 +1,180 @@
+// The session index: loaded once from OpenCode's storage, then kept current by cheap incremental looks
+// (changed rows, removed rows), never by re-reading every session per request. Lists and trees are
+// answered from memory; single sessions, children and messages are read from storage on demand.
+
+import type { Logger } from '../lib/log.js'
+import { createSleeper } from '../lib/sleeper.js'
+import type {
+  Consistency,
+  MessagePage,
+  MessagePageRequest,
+  ReadResult,
+  SessionInfo,
+  SessionSummary,
+  Storage,
+  StorageReader,
+} from '../storage/index.js'
+import { directoryKey } from './directory-key.js'
+import { projectIdForDirectory } from './project-id.js'
+import { createSessionStore, type SessionStore } from './store.js'
+import { listPage, type ListPage, type ListQuery } from './tree-page.js'
+
+export { directoryKey } from './directory-key.js'
+export { toWire, type WireSession } from './wire.js'
+export type { ListPage, ListQuery, Scope } from './tree-page.js'
+
+/** How often storage is looked at. SQLite's check is one PRAGMA when nothing changed. */
+const REFRESH_MS = { sqlite: 250, json: 1000, none: 1000 } as const
+/** After a file-system change notice, wait this long so a burst of writes becomes one pass. */
+const COALESCE_MS = 15
+
+export type Answer<T> = { ok: true; value: T; consistency: Consistency | null } | { ok: false; reason: string }
+
+export interface IndexStatus {
+  storage: 'sqlite' | 'json' | 'none'
+  location: string
+  loaded: boolean
+  sessions: number
+  lastRefreshAt: number | null
+  lastError: string | null
+}
+
+export interface SessionIndex {
+  /** Resolves once the first load has finished (or failed). */
+  ready(): Promise<void>
+  list(query: ListQuery): Promise<Answer<ListPage>>
+  get(id: string): SessionSummary | undefined
+  childIds(id: string): string[]
+  /** OpenCode's project id for a directory: from known sessions, else by OpenCode's git rule. */
+  projectFor(directory: string): Promise<string>
+  readSession(id: string): Promise<ReadResult<SessionInfo | null>>
+  readSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
+  readMessages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
+  /** Something probably changed (an event from OpenCode): look at storage now instead of at the next tick. */
+  poke(): void
+  status(): IndexStatus
+  start(): void
+  close(): Promise<void>
+}
+
+export interface SessionIndexDeps {
+  storage: Storage
+  log: Logger
+}
+
+export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionIndex {
+  let store: SessionStore = createSessionStore()
+  /** The reader the store reflects; differs from storage.reader() until a (re)load succeeds. */
+  let loadedFrom: StorageReader | null | undefined
+  let degraded: Consistency | null = null
+  let lastRefreshAt: number | null = null
+  let lastError: string | null = null
+  let stopped = false
+  /** Set by poke(): look again right after the current pass instead of sleeping. */
+  let dirty = false
+  let unwatch: (() => void) | null = null
+  let loop: Promise<void> | null = null
+  let markReady: () => void = () => {}
+  const firstLoad = new Promise<void>((resolve) => (markReady = resolve))
+  const sleeper = createSleeper()
+
+  async function tick(): Promise<void> {
+    if (storage.describe().kind !== 'sqlite') storage.redetect()
+    const reader = storage.reader()
+    if (reader !== loadedFrom) return load(reader)
+    if (!reader) return
+    const result = await reader.changes(store)
+    if (!result.ok) return noteError(result.reason)
+    lastError = null
+    lastRefreshAt = Date.now()
+    degraded = result.consistency
+    if (!result.value) return
+    for (const s of result.value.upserted) store.upsert(s)
+    for (const id of result.value.removed) store.remove(id)
+  }
+
+  /** Builds a fresh store and swaps it in only when complete, so lists never see a half-loaded index. */
+  async function load(reader: StorageReader | null): Promise<void> {
+    const next = createSessionStore()
+    if (reader) {
+      const started = Date.now()
+      const result = await reader.loadSessions((rows) => rows.forEach((s) => next.upsert(s)))
+      if (!result.ok) return noteError(result.reason)
+      degraded = result.consistency
+      log.info({ storage: reader.kind, location: reader.location, sessions: next.size, ms: Date.now() - started }, 'session index loaded')
+    }
+    store = next
+    loadedFrom = reader
+    lastError = null
+    lastRefreshAt = Date.now()
+    unwatch?.()
+    unwatch = reader?.watch(poke) ?? null
+  }
+
+  function poke(): void {
+    dirty = true
+    sleeper.wake()
+  }
+
+  function noteError(reason: string): void {
+    if (lastError !== reason) log.warn({ reason }, 'session storage unavailable')
+    lastError = reason
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped) {
+      try {
+        await tick()
+      } catch (err) {
+        noteError(err instanceof Error ? err.message : String(err))
+      }
+      markReady()
+      if (dirty) {
+        dirty = false
+        // a burst of writes becomes one pass a few ms later, not one pass per write
+        await sleeper.sleep(COALESCE_MS)
+        continue
+      }
+      await sleeper.sleep(REFRESH_MS[storage.describe().kind])
+    }
+  }
+
+  const current = (): StorageReader | null => storage.reader()
+  const unavailable = { ok: false as const, reason: 'no OpenCode storage found', consistency: null }
+
+  return {
+    ready: () => firstLoad,
+    async list(query) {
+      await firstLoad
+      if (loadedFrom !== storage.reader()) return { ok: false, reason: lastError ?? 'session index is loading' }
+      return { ok: true, value: listPage(store, query), consistency: degraded }
+    },
+    get: (id) => store.get(id),
+    childIds: (id) => [...store.childIds(id)],
+    async projectFor(directory) {
+      return store.projectOfDirectory(directoryKey(directory)) ?? (await projectIdForDirectory(directory))
+    },
+    readSession: (id) => current()?.getSession(id) ?? Promise.resolve({ ok: true, value: null, consistency: null }),
+    readSessions: (ids) => current()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
+    readMessages: (sessionId, page) => current()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
+    poke,
+    status: () => ({
+      storage: storage.describe().kind,
+      location: storage.describe().location,
+      loaded: loadedFrom !== undefined && loadedFrom === storage.reader(),
+      sessions: store.size,
+      lastRefreshAt,
+      lastError,
+    }),
+    start() {
+      loop ??= run()
+    },
+    async close() {
+      stopped = true
+      sleeper.cancel()
+      await loop
+      unwatch?.()
+      storage.close()
+    },
+  }
+}

@@ -1,0 +1,58 @@
+// What a storage answer skipped or substituted, so clients can tell a complete answer from a degraded one
+// (the Rust Studio's consistency object, rust-studio-behaviour.md §8.2).
+
+export interface Consistency {
+  degraded: true
+  staleReads?: number
+  transientSkips?: number
+  parseSkips?: number
+  ioSkips?: number
+  fallbackSummaries?: number
+  retryAfterMs?: number
+}
+
+export type ConsistencyEvent = 'staleRead' | 'transientSkip' | 'parseSkip' | 'ioSkip' | 'fallbackSummary'
+
+/** How soon a client may retry a degraded answer (the Rust Studio's value). */
+export const RETRY_AFTER_MS = 180
+
+const COUNTER: Record<ConsistencyEvent, Exclude<keyof Consistency, 'degraded' | 'retryAfterMs'>> = {
+  staleRead: 'staleReads',
+  transientSkip: 'transientSkips',
+  parseSkip: 'parseSkips',
+  ioSkip: 'ioSkips',
+  fallbackSummary: 'fallbackSummaries',
+}
+
+/** Transient problems are worth a retry soon; parse errors and substitutions are not. */
+const RETRYABLE: ReadonlySet<ConsistencyEvent> = new Set(['transientSkip', 'ioSkip'])
+
+/** Collects consistency events while one answer is assembled. */
+export class ConsistencyTracker {
+  private counts = new Map<ConsistencyEvent, number>()
+
+  note(event: ConsistencyEvent, times = 1): void {
+    this.counts.set(event, (this.counts.get(event) ?? 0) + times)
+  }
+
+  merge(other: Consistency | null | undefined): void {
+    if (!other) return
+    for (const [event, key] of Object.entries(COUNTER) as [ConsistencyEvent, keyof Consistency][]) {
+      const n = other[key]
+      if (typeof n === 'number' && n > 0) this.note(event, n)
+    }
+  }
+
+  /** The report, or null when nothing was skipped or substituted. */
+  report(): Consistency | null {
+    if (this.counts.size === 0) return null
+    const out: Consistency = { degraded: true }
+    let retry = false
+    for (const [event, n] of this.counts) {
+      out[COUNTER[event]] = n
+      if (RETRYABLE.has(event)) retry = true
+    }
+    if (retry) out.retryAfterMs = RETRY_AFTER_MS
+    return out
+  }
+}

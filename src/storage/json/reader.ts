@@ -1,0 +1,223 @@
+// StorageReader over OpenCode's legacy JSON storage (OpenCode 1.1 and earlier). Files already hold the
+// API shapes; what this adds is tolerance for files being rewritten, and change detection by scanning
+// folders and comparing each file's mtime and size with the previous look.
+
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ConsistencyTracker } from '../consistency.js'
+import type { MessageWithParts, ReadResult, SessionInfo, SessionSummary, StorageReader } from '../types.js'
+import { createJsonFileCache, type JsonRead } from './read-json.js'
+import { watchPaths } from '../watch.js'
+import { jsonLayout, stemOf } from './layout.js'
+
+/** Parsed files kept (sessions, then recently read messages and parts). */
+const CACHE_ENTRIES = 50_000
+/** Files read or stat'ed at once. */
+const CONCURRENCY = 32
+const CHUNK = 500
+
+interface SessionFile {
+  path: string
+  id: string
+  signature: string
+}
+
+export function createJsonReader(dataDir: string): StorageReader {
+  const layout = jsonLayout(dataDir)
+  const cache = createJsonFileCache(CACHE_ENTRIES)
+  /** What each session file looked like at the previous scan. */
+  const signatures = new Map<string, string>()
+  const pathById = new Map<string, string>()
+
+  async function scanSessionFiles(): Promise<SessionFile[]> {
+    const found: { path: string; id: string }[] = []
+    for (const root of jsonLayout(dataDir).sessionRoots) {
+      for (const project of await listDir(root)) {
+        for (const file of await listDir(join(root, project))) {
+          const id = stemOf(file)
+          if (id) found.push({ path: join(root, project, file), id })
+        }
+      }
+    }
+    const out: SessionFile[] = []
+    await inBatches(found, async (f) => {
+      const info = await stat(f.path).catch(() => null)
+      if (info) out.push({ ...f, signature: `${info.mtimeMs}:${info.size}` })
+    })
+    return out
+  }
+
+  /** Reads session files into summaries, noting what had to be skipped or substituted. */
+  async function readSummaries(files: SessionFile[], tracker: ConsistencyTracker): Promise<SessionSummary[]> {
+    const out: SessionSummary[] = []
+    await inBatches(files, async (file) => {
+      const read = await cache.read(file.path)
+      if (!noteRead(read, tracker)) return
+      const summary = summaryFromJson(read.value, file.id)
+      if (!summary) {
+        tracker.note('parseSkip')
+        return
+      }
+      pathById.set(summary.id, file.path)
+      // a stale copy is served, but the file is looked at again next time
+      if (!read.stale) signatures.set(file.path, file.signature)
+      out.push(summary)
+    })
+    return out
+  }
+
+  async function readSession(id: string, tracker: ConsistencyTracker): Promise<SessionInfo | null> {
+    const path = pathById.get(id) ?? (await locateSession(id))
+    if (!path) return null
+    const read = await cache.read(path)
+    if (!read.ok && read.kind === 'missing') return null
+    if (!noteRead(read, tracker) || !isObject(read.value)) return null
+    return { ...read.value, id: typeof read.value.id === 'string' ? read.value.id : id }
+  }
+
+  async function locateSession(id: string): Promise<string | null> {
+    for (const root of jsonLayout(dataDir).sessionRoots) {
+      for (const project of await listDir(root)) {
+        const path = join(root, project, `${id}.json`)
+        if (await stat(path).then(() => true, () => false)) return path
+      }
+    }
+    return null
+  }
+
+  return {
+    kind: 'json',
+    location: layout.storageDir,
+
+    async loadSessions(onChunk) {
+      const tracker = new ConsistencyTracker()
+      const files = await scanSessionFiles()
+      for (let i = 0; i < files.length; i += CHUNK) onChunk(await readSummaries(files.slice(i, i + CHUNK), tracker))
+      return { ok: true, value: undefined, consistency: tracker.report() }
+    },
+
+    async changes(known) {
+      const tracker = new ConsistencyTracker()
+      const files = await scanSessionFiles()
+      const changed = files.filter((f) => signatures.get(f.path) !== f.signature)
+      const upserted = await readSummaries(changed, tracker)
+      const present = new Set(files.map((f) => f.id))
+      const removed = [...known.ids()].filter((id) => !present.has(id))
+      const paths = new Set(files.map((f) => f.path))
+      for (const path of signatures.keys()) if (!paths.has(path)) signatures.delete(path)
+      for (const id of removed) {
+        const path = pathById.get(id)
+        if (path) cache.forget(path)
+        pathById.delete(id)
+      }
+      if (upserted.length === 0 && removed.length === 0) return { ok: true, value: null, consistency: tracker.report() }
+      return { ok: true, value: { upserted, removed }, consistency: tracker.report() }
+    },
+
+    async getSession(id) {
+      const tracker = new ConsistencyTracker()
+      const info = await readSession(id, tracker)
+      return { ok: true, value: info, consistency: tracker.report() }
+    },
+
+    async getSessions(ids) {
+      const tracker = new ConsistencyTracker()
+      const out: SessionInfo[] = []
+      for (const id of ids) {
+        const info = await readSession(id, tracker)
+        if (info) out.push(info)
+      }
+      return { ok: true, value: out, consistency: tracker.report() }
+    },
+
+    async messages(sessionId, page) {
+      const tracker = new ConsistencyTracker()
+      const root = jsonLayout(dataDir).messageRoot
+      // Message ids grow with time, so file order is chronological order.
+      let ids = (await listDir(join(root, sessionId))).map(stemOf).filter((s): s is string => s !== null).sort()
+      if (page.before) ids = ids.filter((id) => id < page.before!.id)
+      const total = page.includeTotal ? ids.length : null
+      const end = Math.max(0, ids.length - page.offset)
+      const start = page.limit === null ? 0 : Math.max(0, end - page.limit)
+      const entries: MessageWithParts[] = []
+      for (const id of ids.slice(start, end)) {
+        const message = await readMessage(join(root, sessionId, `${id}.json`), id, tracker)
+        if (message) entries.push(message)
+      }
+      return { ok: true, value: { entries, total, hasOlder: start > 0 }, consistency: tracker.report() }
+    },
+
+    watch(onChange) {
+      return watchPaths(jsonLayout(dataDir).sessionRoots, { recursive: true }, onChange)
+    },
+
+    close() {},
+  }
+
+  async function readMessage(path: string, id: string, tracker: ConsistencyTracker): Promise<MessageWithParts | null> {
+    const read = await cache.read(path)
+    if (!noteRead(read, tracker) || !isObject(read.value)) return null
+    const partDir = join(jsonLayout(dataDir).partRoot, id)
+    const partFiles = (await listDir(partDir)).filter((f) => stemOf(f) !== null).sort()
+    const parts: MessageWithParts['parts'] = []
+    for (const file of partFiles) {
+      const part = await cache.read(join(partDir, file))
+      if (noteRead(part, tracker) && isObject(part.value)) parts.push(part.value as MessageWithParts['parts'][number])
+    }
+    return { info: read.value as MessageWithParts['info'], parts }
+  }
+}
+
+/** Records what a read skipped or substituted; true when there is a value to use. */
+function noteRead(read: JsonRead, tracker: ConsistencyTracker): read is Extract<JsonRead, { ok: true }> {
+  if (read.ok) {
+    if (read.stale) tracker.note('staleRead')
+    return true
+  }
+  tracker.note(read.kind === 'parse' ? 'parseSkip' : read.kind === 'io' ? 'ioSkip' : 'transientSkip')
+  return false
+}
+
+function summaryFromJson(value: unknown, stem: string): SessionSummary | null {
+  if (!isObject(value)) return null
+  const time = isObject(value.time) ? value.time : {}
+  const directory = str(value.directory)
+  if (!directory) return null
+  const share = isObject(value.share) ? str(value.share.url) : null
+  return {
+    id: str(value.id) ?? stem,
+    projectID: str(value.projectID) ?? 'global',
+    directory,
+    parentID: str(value.parentID),
+    title: str(value.title) ?? '',
+    slug: str(value.slug) ?? '',
+    timeCreated: num(time.created),
+    timeUpdated: num(time.updated),
+    shareUrl: share,
+    revert: isObject(value.revert) ? value.revert : null,
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch {
+    return []
+  }
+}
+
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(fn))
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0
+}

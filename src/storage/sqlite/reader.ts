@@ -1,0 +1,206 @@
+// StorageReader over OpenCode's opencode.db. Every query is a prepared statement run through withRetry;
+// large reads are split into keyset-paged chunks so the event loop gets a turn between them and no read
+// transaction stays open across turns (an open reader would keep OpenCode from checkpointing its WAL).
+
+import { basename, dirname } from 'node:path'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import { ConsistencyTracker } from '../consistency.js'
+import type {
+  ChangeSet,
+  KnownSessions,
+  MessagePage,
+  MessageWithParts,
+  ReadResult,
+  SessionInfo,
+  SessionSummary,
+  StorageReader,
+} from '../types.js'
+import { watchPaths } from '../watch.js'
+import { openReadOnly, type Db } from './open.js'
+import { withRetry } from './retry.js'
+import { type MessageRow, type PartRow, type SessionRow, SUMMARY_COLUMNS, type SummaryRow, toMessage, toSessionInfo, toSummary } from './rows.js'
+
+/** Rows per chunk when scanning the whole session table (~1.5 ms of work each at 100k sessions). */
+const SCAN_CHUNK = 2000
+/** IDs per IN list (bound through json_each, so one prepared statement serves every size). */
+const ID_CHUNK = 500
+/** Re-read sessions updated this long before the newest seen one, in case clocks or writers interleave. */
+const DELTA_OVERLAP_MS = 5000
+
+export function createSqliteReader(path: string): StorageReader {
+  const db: Db = openReadOnly(path)
+  const q = {
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    count: db.prepare('SELECT count(*) FROM session').pluck(),
+    chunk: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE id > ? ORDER BY id LIMIT ?`),
+    idChunk: db.prepare('SELECT id FROM session WHERE id > ? ORDER BY id LIMIT ?').pluck(),
+    changedSince: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE time_updated >= ?`),
+    byIds: db.prepare('SELECT * FROM session WHERE id IN (SELECT value FROM json_each(?))'),
+    byId: db.prepare('SELECT * FROM session WHERE id = ?'),
+    messageCount: db.prepare('SELECT count(*) FROM message WHERE session_id = ?').pluck(),
+    messagesNewest: db.prepare(
+      'SELECT id, session_id, time_created, data FROM message WHERE session_id = ? ORDER BY time_created DESC, id DESC LIMIT ? OFFSET ?',
+    ),
+    messagesBefore: db.prepare(
+      `SELECT id, session_id, time_created, data FROM message
+       WHERE session_id = ? AND (time_created < ? OR (time_created = ? AND id < ?))
+       ORDER BY time_created DESC, id DESC LIMIT ? OFFSET ?`,
+    ),
+    parts: db.prepare('SELECT id, message_id, data FROM part WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id'),
+  }
+  let lastVersion: number | null = null
+  let watermark = 0
+
+  const fail = (reason: string, tracker: ConsistencyTracker): ReadResult<never> => {
+    tracker.note('ioSkip')
+    return { ok: false, reason, consistency: tracker.report() }
+  }
+
+  return {
+    kind: 'sqlite',
+    location: path,
+
+    async loadSessions(onChunk) {
+      const tracker = new ConsistencyTracker()
+      // Taken first: a commit that lands while the chunks are read then shows up as a change.
+      const version = await withRetry(() => q.dataVersion.get() as number)
+      if (!version.ok) return fail(version.reason, tracker)
+      let after = ''
+      for (;;) {
+        const rows = await withRetry(() => q.chunk.all(after, SCAN_CHUNK) as SummaryRow[])
+        if (!rows.ok) return fail(rows.reason, tracker)
+        if (rows.value.length === 0) break
+        const summaries = rows.value.map(toSummary)
+        for (const s of summaries) watermark = Math.max(watermark, s.timeUpdated)
+        onChunk(summaries)
+        after = rows.value[rows.value.length - 1]!.id
+        await yieldToLoop()
+      }
+      lastVersion = version.value
+      return { ok: true, value: undefined, consistency: tracker.report() }
+    },
+
+    async changes(known) {
+      const tracker = new ConsistencyTracker()
+      // data_version only moves when another connection commits: nothing to do most of the time.
+      const version = await withRetry(() => q.dataVersion.get() as number)
+      if (!version.ok) return fail(version.reason, tracker)
+      if (version.value === lastVersion) return { ok: true, value: null, consistency: null }
+      const rows = await withRetry(() => q.changedSince.all(watermark - DELTA_OVERLAP_MS) as SummaryRow[])
+      if (!rows.ok) return fail(rows.reason, tracker)
+      const upserted: SessionSummary[] = []
+      for (const row of rows.value) {
+        watermark = Math.max(watermark, row.time_updated)
+        const summary = toSummary(row)
+        if (!sameSummary(known.get(summary.id), summary)) upserted.push(summary)
+      }
+      const removed = await findRemoved(known, upserted)
+      if (removed === null) return fail('could not list session ids', tracker)
+      lastVersion = version.value
+      return { ok: true, value: { upserted, removed } satisfies ChangeSet, consistency: tracker.report() }
+    },
+
+    async getSession(id) {
+      const row = await withRetry(() => q.byId.get(id) as SessionRow | undefined)
+      if (!row.ok) return fail(row.reason, new ConsistencyTracker())
+      return { ok: true, value: row.value ? toSessionInfo(row.value) : null, consistency: null }
+    },
+
+    async getSessions(ids) {
+      const out: SessionInfo[] = []
+      for (let i = 0; i < ids.length; i += ID_CHUNK) {
+        const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
+        const rows = await withRetry(() => q.byIds.all(chunk) as SessionRow[])
+        if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+        for (const row of rows.value) out.push(toSessionInfo(row))
+      }
+      return { ok: true, value: out, consistency: null }
+    },
+
+    async messages(sessionId, page) {
+      const tracker = new ConsistencyTracker()
+      let total: number | null = null
+      if (page.includeTotal) {
+        const count = await withRetry(() => q.messageCount.get(sessionId) as number)
+        if (count.ok) total = count.value
+        else tracker.note('ioSkip')
+      }
+      // One row more than asked tells whether older messages exist.
+      const limit = page.limit === null ? -1 : page.limit + 1
+      const rows = await withRetry(() =>
+        page.before
+          ? (q.messagesBefore.all(sessionId, page.before.time, page.before.time, page.before.id, limit, page.offset) as MessageRow[])
+          : (q.messagesNewest.all(sessionId, limit, page.offset) as MessageRow[]),
+      )
+      if (!rows.ok) return fail(rows.reason, tracker)
+      const hasOlder = page.limit !== null && rows.value.length > page.limit
+      const newestFirst = hasOlder ? rows.value.slice(0, page.limit!) : rows.value
+      const partsByMessage = new Map<string, PartRow[]>()
+      for (let i = 0; i < newestFirst.length; i += ID_CHUNK) {
+        const ids = JSON.stringify(newestFirst.slice(i, i + ID_CHUNK).map((m) => m.id))
+        const parts = await withRetry(() => q.parts.all(ids) as PartRow[])
+        if (!parts.ok) return fail(parts.reason, tracker)
+        for (const p of parts.value) {
+          const list = partsByMessage.get(p.message_id)
+          if (list) list.push(p)
+          else partsByMessage.set(p.message_id, [p])
+        }
+      }
+      const entries: MessageWithParts[] = []
+      for (let i = newestFirst.length - 1; i >= 0; i--) {
+        const row = newestFirst[i]!
+        const message = toMessage(row, partsByMessage.get(row.id) ?? [])
+        if (message) entries.push(message)
+        else tracker.note('parseSkip')
+      }
+      return { ok: true, value: { entries, total, hasOlder } satisfies MessagePage, consistency: tracker.report() }
+    },
+
+    watch(onChange) {
+      // OpenCode's commits land in opencode.db-wal (or the db itself after a checkpoint).
+      const name = basename(path)
+      return watchPaths([dirname(path)], { recursive: false, filter: (file) => file.startsWith(name) }, onChange)
+    },
+
+    close() {
+      db.close()
+    },
+  }
+
+  /**
+   * Sessions the index knows that the table no longer has. count(*) is cheap; only when it disagrees
+   * with what the index will hold is the id column scanned (in chunks).
+   */
+  async function findRemoved(known: KnownSessions, upserted: SessionSummary[]): Promise<string[] | null> {
+    const count = await withRetry(() => q.count.get() as number)
+    if (!count.ok) return null
+    const added = upserted.reduce((n, s) => n + (known.has(s.id) ? 0 : 1), 0)
+    if (count.value === known.size + added) return []
+    const present = new Set<string>()
+    let after = ''
+    for (;;) {
+      const ids = await withRetry(() => q.idChunk.all(after, SCAN_CHUNK * 5) as string[])
+      if (!ids.ok) return null
+      if (ids.value.length === 0) break
+      for (const id of ids.value) present.add(id)
+      after = ids.value[ids.value.length - 1]!
+      await yieldToLoop()
+    }
+    return [...known.ids()].filter((id) => !present.has(id))
+  }
+}
+
+function sameSummary(a: SessionSummary | undefined, b: SessionSummary): boolean {
+  return (
+    a !== undefined &&
+    a.timeUpdated === b.timeUpdated &&
+    a.title === b.title &&
+    a.parentID === b.parentID &&
+    a.directory === b.directory &&
+    a.projectID === b.projectID &&
+    a.shareUrl === b.shareUrl &&
+    a.slug === b.slug &&
+    JSON.stringify(a.revert) === JSON.stringify(b.revert)
+  )
+}
+

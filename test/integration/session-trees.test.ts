@@ -1,0 +1,232 @@
+// Session lists and trees served from OpenCode's own storage, against both real storage formats:
+// opencode-ai 1.18.33 (SQLite) and 1.1.65 (legacy JSON). Sessions are created through the real OpenCode
+// in three directories: a root in A with a child in B and a grandchild in C, plus other roots.
+
+import { execFileSync } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request } from 'undici'
+import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
+import { legacyOpenCodeBin, pinnedOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { waitFor } from '../harness/wait.js'
+import { createSession, deleteSession, ocGet, prompt, type OcSession } from '../support/opencode-api.js'
+import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+
+const FLAVOURS = [
+  { name: 'SQLite storage (opencode 1.18.33)', bin: pinnedOpenCodeBin, storage: 'sqlite' },
+  { name: 'legacy JSON storage (opencode 1.1.65)', bin: legacyOpenCodeBin, storage: 'json' },
+] as const
+
+describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
+  let mock: MockLlm
+  let oc: OpenCode
+  let studio: InProcessStudio
+  let A: string, B: string, C: string
+  const s = {} as Record<'a1' | 'a2' | 'a3' | 'b1' | 'b2' | 'c1', OcSession>
+
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await request(`${studio.url}${path}`, { headers })
+    const text = await res.body.text()
+    return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
+  }
+  const list = async (dir: string, params = '') => (await get(`/api/session?directory=${encodeURIComponent(dir)}${params}`)).body
+  const ids = (sessions: { id: string }[]) => sessions.map((x) => x.id)
+
+  beforeAll(async () => {
+    mock = await startMockLlm()
+    oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, bin: bin() })
+    A = oc.scratch.dir('A')
+    B = oc.scratch.dir('B')
+    C = oc.scratch.dir('C')
+    execFileSync('git', ['init', '-q'], { cwd: A })
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: A })
+
+    // Created in this order, so time.updated orders them the same way (newest last).
+    s.a1 = await createSession(oc, A, { title: 'Alpha root' })
+    s.b1 = await createSession(oc, B, { title: 'Child in B', parentID: s.a1.id })
+    s.c1 = await createSession(oc, C, { title: 'Grandchild in C', parentID: s.b1.id })
+    s.a2 = await createSession(oc, A, { title: 'Beta root' })
+    s.b2 = await createSession(oc, B, { title: 'B root' })
+    s.a3 = await createSession(oc, A, { title: 'Child in A', parentID: s.a1.id })
+
+    studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--opencode-data-dir', oc.scratch.dataDir] })
+    const all = Object.values(s).map((x) => x.id)
+    await waitFor(async () => (await list(A, `&scope=project&ids=${all.join(',')}`)).length === 3, { what: 'index loaded' })
+  })
+
+  afterAll(async () => {
+    await studio?.close()
+    await oc?.stop()
+    await mock?.close()
+    oc?.scratch.remove()
+  })
+
+  it('reports the storage it reads in /health', async () => {
+    const health = (await get('/health')).body
+    expect(health.storage).toMatchObject({ storage, loaded: true, lastError: null })
+    expect(health.storage.sessions).toBeGreaterThanOrEqual(6)
+  })
+
+  it("A's tree: roots newest first, each followed by its subtree across directories", async () => {
+    const page = await list(A, '&roots=true&includeChildren=true&includeTotal=true')
+    expect(ids(page.sessions)).toEqual([s.a2.id, s.a1.id, s.a3.id, s.b1.id, s.c1.id])
+    expect(page).toMatchObject({ total: 2, offset: 0, hasMore: false })
+    expect(page.consistency).toBeUndefined()
+  })
+
+  it("B's tree includes its child's whole lineage up to the root in A", async () => {
+    const page = await list(B, '&roots=true&includeChildren=true&includeTotal=true')
+    expect(ids(page.sessions)).toEqual([s.b2.id, s.a1.id, s.a3.id, s.b1.id, s.c1.id])
+    expect(page.total).toBe(2)
+    const rootsOnly = await list(B, '&roots=true')
+    expect(ids(rootsOnly)).toEqual([s.b2.id, s.a1.id])
+  })
+
+  it("C's grandchild gets its chain up to the true root, not one level", async () => {
+    const page = await list(C, `&roots=true&includeChildren=true&includeTotal=true&focusSessionId=${s.c1.id}`)
+    expect(ids(page.sessions)).toEqual([s.a1.id, s.a3.id, s.b1.id, s.c1.id])
+    expect(page).toMatchObject({ total: 1, focusRootId: s.a1.id, focusRootIndex: 0 })
+    const grandchild = page.sessions.find((x: { id: string }) => x.id === s.c1.id)
+    expect(grandchild).toEqual({
+      id: s.c1.id,
+      title: 'Grandchild in C',
+      slug: s.c1.slug,
+      directory: C,
+      parentID: s.b1.id,
+      time: { created: s.c1.time.created, updated: s.c1.time.updated },
+    })
+  })
+
+  it('flat lists are exact per directory, newest first, and ignore trailing slashes', async () => {
+    expect(ids(await list(B))).toEqual([s.b2.id, s.b1.id])
+    expect(ids(await list(`${B}/`))).toEqual([s.b2.id, s.b1.id])
+    expect(ids(await list(C))).toEqual([s.c1.id])
+    const byHeader = await get('/api/session', { 'x-opencode-directory': encodeURIComponent(B) })
+    expect(ids(byHeader.body)).toEqual([s.b2.id, s.b1.id])
+  })
+
+  it('pages count roots, and a focus picks the page holding its root', async () => {
+    const first = await list(B, '&roots=true&includeChildren=true&includeTotal=true&limit=1')
+    expect(ids(first.sessions)).toEqual([s.b2.id])
+    expect(first).toMatchObject({ total: 2, offset: 0, limit: 1, hasMore: true, nextOffset: 1 })
+    const second = await list(B, '&roots=true&includeChildren=true&includeTotal=true&limit=1&offset=1')
+    expect(ids(second.sessions)).toEqual([s.a1.id, s.a3.id, s.b1.id, s.c1.id])
+    expect(second).toMatchObject({ hasMore: false })
+    expect(second.nextOffset).toBeUndefined()
+    const focused = await list(B, `&roots=true&includeChildren=true&includeTotal=true&limit=1&focusSessionId=${s.c1.id}`)
+    expect(focused).toMatchObject({ offset: 1, focusRootId: s.a1.id, focusRootIndex: 1 })
+    expect(ids(focused.sessions)[0]).toBe(s.a1.id)
+  })
+
+  it('searches titles, slugs and ids case-insensitively', async () => {
+    expect(ids(await list(A, '&search=BETA'))).toEqual([s.a2.id])
+    expect(ids(await list(A, `&search=${s.a3.slug.toUpperCase()}`))).toEqual([s.a3.id])
+    expect(await list(A, '&search=nothing-like-this')).toEqual([])
+  })
+
+  it('ids mode keeps the requested order and the directory filter', async () => {
+    expect(ids(await list(B, `&ids=${s.b1.id},${s.b2.id}`))).toEqual([s.b1.id, s.b2.id])
+    expect(ids(await list(B, `&ids=${s.a1.id},${s.b2.id},ses_unknown`))).toEqual([s.b2.id])
+  })
+
+  it("project scope covers the git project's directories", async () => {
+    const sub = oc.scratch.dir('A/sub')
+    const inSub = await createSession(oc, sub, { title: 'In a subfolder' })
+    await waitFor(async () => ids(await list(A, '&scope=project')).includes(inSub.id), { what: 'subfolder session', timeoutMs: 5000 })
+    const project = ids(await list(A, '&scope=project'))
+    expect(new Set(project)).toEqual(new Set([s.a1.id, s.a2.id, s.a3.id, inSub.id]))
+    expect(ids(await list(A))).not.toContain(inSub.id)
+    await deleteSession(oc, sub, inSub.id)
+  })
+
+  it("agrees with OpenCode's own /session/:id, field for field", async () => {
+    for (const session of Object.values(s)) {
+      const own = await ocGet(oc, `/session/${session.id}`, session.directory)
+      const ours = await get(`/api/session/${session.id}`)
+      expect(ours.status).toBe(200)
+      expect(ours.body).toEqual(own.body)
+    }
+    const listed = await list(A, '&roots=true&includeChildren=true')
+    for (const entry of listed) {
+      const own = (await ocGet<OcSession>(oc, `/session/${entry.id}`, entry.directory)).body
+      expect(entry).toMatchObject({ id: own.id, title: own.title, slug: own.slug, directory: own.directory, time: { created: own.time.created, updated: own.time.updated } })
+      expect(entry.parentID).toBe(own.parentID)
+    }
+  })
+
+  it("lists children like OpenCode's /session/:id/children, from any directory", async () => {
+    const own = await ocGet<OcSession[]>(oc, `/session/${s.a1.id}/children`, A)
+    const ours = await get(`/api/session/${s.a1.id}/children`)
+    expect(ours.status).toBe(200)
+    expect(new Set(ids(ours.body))).toEqual(new Set([s.b1.id, s.a3.id]))
+    if (storage === 'sqlite') {
+      expect(ours.body).toEqual(own.body)
+    } else {
+      // OpenCode 1.1.65 only finds children in the asking directory's project (here: a3, not b1 in B);
+      // Studio finds them wherever they live, with the same objects.
+      expect(ids(own.body)).toEqual([s.a3.id])
+      expect(ours.body.filter((x: OcSession) => x.id === s.a3.id)).toEqual(own.body)
+    }
+  })
+
+  it("serves messages in OpenCode's shape, paged from the newest", async () => {
+    await prompt(oc, A, s.a2.id, 'first message')
+    await prompt(oc, A, s.a2.id, 'second message')
+    const own = await ocGet<unknown[]>(oc, `/session/${s.a2.id}/message`, A)
+    const ours = await get(`/api/session/${s.a2.id}/message`)
+    expect(ours.status).toBe(200)
+    expect(ours.body).toEqual(own.body)
+    expect(ours.body).toHaveLength(4)
+
+    const page = await get(`/api/session/${s.a2.id}/message?limit=1&includeTotal=true`)
+    expect(page.body).toMatchObject({ total: 4, offset: 0, limit: 1, hasMore: true, nextOffset: 1 })
+    expect(page.body.entries).toEqual(own.body.slice(-1))
+    const older = await get(`/api/session/${s.a2.id}/message?limit=2&offset=1`)
+    expect(older.body).toEqual(own.body.slice(1, 3))
+
+    if (storage === 'sqlite') {
+      // OpenCode's own cursor paging works the same through Studio
+      const ownPage = await ocGet<unknown[]>(oc, `/session/${s.a2.id}/message?limit=1`, A)
+      expect(page.headers['x-next-cursor']).toBe(ownPage.headers['x-next-cursor'])
+      const before = await get(`/api/session/${s.a2.id}/message?limit=2&before=${page.headers['x-next-cursor']}`)
+      const ownBefore = await ocGet(oc, `/session/${s.a2.id}/message?limit=2&before=${page.headers['x-next-cursor']}`, A)
+      expect(before.body).toEqual(ownBefore.body)
+    }
+  })
+
+  it('answers unknown sessions with a JSON 404 and bad queries with a JSON 400', async () => {
+    const missing = await get('/api/session/ses_doesnotexist00000000000000')
+    expect(missing.status).toBe(404)
+    expect(missing.body).toMatchObject({ code: 'session_not_found', name: 'NotFoundError' })
+    for (const path of ['/children', '/message']) {
+      expect((await get(`/api/session/ses_doesnotexist00000000000000${path}`)).status).toBe(404)
+    }
+    const bad = await get(`/api/session?directory=${encodeURIComponent(A)}&limit=lots`)
+    expect(bad.status).toBe(400)
+    expect(bad.body).toMatchObject({ code: 'invalid_query', success: false, data: { name: 'limit', value: 'lots' } })
+    const badCursor = await get(`/api/session/${s.a2.id}/message?before=not-a-cursor`)
+    expect(badCursor.status).toBe(400)
+    expect(badCursor.body.code).toBe('invalid_query')
+  })
+
+  it('shows a session created or deleted through OpenCode within a second', async () => {
+    const created = await createSession(oc, B, { title: 'Fresh one' })
+    const t0 = performance.now()
+    await waitFor(async () => ids(await list(B)).includes(created.id), { timeoutMs: 1000, intervalMs: 20, what: 'created session listed' })
+    const appeared = performance.now() - t0
+    await deleteSession(oc, B, created.id)
+    const t1 = performance.now()
+    await waitFor(async () => !ids(await list(B)).includes(created.id), { timeoutMs: 1000, intervalMs: 20, what: 'deleted session gone' })
+    expect(appeared).toBeLessThan(1000)
+    expect(performance.now() - t1).toBeLessThan(1000)
+  })
+
+  it('keeps answering from storage while OpenCode is down', async () => {
+    await oc.stop()
+    const tree = await list(C, '&roots=true&includeChildren=true')
+    expect(ids(tree)).toEqual([s.a1.id, s.a3.id, s.b1.id, s.c1.id])
+    expect((await get(`/api/session/${s.b1.id}`)).body.title).toBe('Child in B')
+    expect(ids((await get(`/api/session/${s.a1.id}/children`)).body)).toHaveLength(2)
+    expect((await get(`/api/session/${s.a2.id}/message`)).body).toHaveLength(4)
+    expect((await get('/api/session/status')).status).toBe(503) // still OpenCode's route, proxied
+  })
+})
