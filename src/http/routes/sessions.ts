@@ -53,6 +53,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const page = answer.value
     const sessions = page.sessions.map(toWire)
     timing(reply, started)
+    degradedHeader(reply, answer.consistency)
     if (!boolish(q.includeTotal)) return sessions
     return {
       sessions,
@@ -74,6 +75,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     if (!read.ok) throw unavailable(read.reason, read.consistency)
     if (!read.value) throw notFound(id)
     timing(reply, started)
+    degradedHeader(reply, read.consistency)
     return read.value
   })
 
@@ -90,6 +92,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const read = await index.readSessions(index.childIds(id))
     if (!read.ok) throw unavailable(read.reason, read.consistency)
     timing(reply, started)
+    degradedHeader(reply, read.consistency)
     return read.value.sort(byCreation)
   })
 
@@ -123,6 +126,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       reply.header('link', `<${request.url.split('?')[0]}?${next}>; rel="next"`)
     }
     timing(reply, started)
+    degradedHeader(reply, read.consistency)
     if (!page.includeTotal) return entries
     const hasMore = page.limit !== null && hasOlder
     return {
@@ -160,6 +164,14 @@ function unavailable(reason: string, consistency: Consistency | null = null) {
 
 function consistencyField(consistency: Consistency | null): { consistency?: Consistency } {
   return consistency ? { consistency } : {}
+}
+
+/**
+ * Bodies that keep OpenCode's shape cannot carry the consistency report, so every local answer that
+ * skipped or substituted something also says so in a header.
+ */
+function degradedHeader(reply: FastifyReply, consistency: Consistency | null): void {
+  if (consistency) reply.header('x-opencode-studio-consistency', JSON.stringify(consistency))
 }
 
 /** Server-Timing lets clients (and the benchmarks) see Studio's own time apart from the network. */
