@@ -43,9 +43,22 @@ module.exports = {
     },
     {
       name: 'src-does-not-import-tests',
+      comment: 'unit tests beside the code may use test fixtures and helpers',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
       to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'storage-uses-config-and-lib',
+      severity: 'error',
+      from: { path: '^src/storage/' },
+      to: { path: '^src/', pathNot: '^src/(lib|config|storage)/' },
+    },
+    {
+      name: 'sessions-use-storage-events-and-lib',
+      severity: 'error',
+      from: { path: '^src/sessions/' },
+      to: { path: '^src/', pathNot: '^src/(lib|storage|events|sessions)/' },
     },
     {
       name: 'harness-drives-opencode-not-studio',

@@ -3,12 +3,15 @@
 // in three directories: a root in A with a child in B and a grandchild in C, plus other roots.
 
 import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { legacyOpenCodeBin, pinnedOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { createSession, deleteSession, ocGet, prompt, type OcSession } from '../support/opencode-api.js'
+import { RECORDED_SCHEMA, schemaOf } from '../support/schema.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
 const FLAVOURS = [
@@ -58,6 +61,15 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
     await oc?.stop()
     await mock?.close()
     oc?.scratch.remove()
+  })
+
+  it.runIf(storage === 'sqlite')('reads the schema recorded in test/fixtures (which unit tests and benchmarks build on)', async () => {
+    const db = new Database(join(oc.scratch.dataDir, 'opencode.db'), { readonly: true })
+    try {
+      expect(schemaOf(db)).toBe(RECORDED_SCHEMA)
+    } finally {
+      db.close()
+    }
   })
 
   it('reports the storage it reads in /health', async () => {
@@ -151,6 +163,23 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
       expect(entry).toMatchObject({ id: own.id, title: own.title, slug: own.slug, directory: own.directory, time: { created: own.time.created, updated: own.time.updated } })
       expect(entry.parentID).toBe(own.parentID)
     }
+  })
+
+  it('matches OpenCode for a subagent child (permission, agent) and for the flat list', async () => {
+    await prompt(oc, B, s.b2.id, 'delegate [[tool:task {"description":"sub job","prompt":"hi","subagent_type":"general"}]]')
+    const children = (await ocGet<OcSession[]>(oc, `/session/${s.b2.id}/children`, B)).body
+    expect(children).toHaveLength(1)
+    const sub = children[0]!
+    await waitFor(async () => ids(await list(B)).includes(sub.id), { what: 'subagent session listed' })
+    const ours = await get(`/api/session/${sub.id}`)
+    expect(ours.body).toEqual((await ocGet(oc, `/session/${sub.id}`, sub.directory)).body)
+    expect(ours.body.title).toContain('subagent')
+    const tree = await list(B, '&roots=true&includeChildren=true')
+    expect(ids(tree).indexOf(sub.id)).toBe(ids(tree).indexOf(s.b2.id) + 1)
+    const own = (await ocGet<OcSession[]>(oc, '/session', B)).body
+    if (storage === 'sqlite') expect(ids(await list(B))).toEqual(ids(own))
+    // OpenCode 1.1.65 orders by creation; Studio (like 1.18 and the Rust Studio) by last update
+    else expect(new Set(ids(await list(B)))).toEqual(new Set(ids(own)))
   })
 
   it("lists children like OpenCode's /session/:id/children, from any directory", async () => {
