@@ -12,6 +12,7 @@ import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { legacyOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { createSession, prompt, type OcSession } from '../support/opencode-api.js'
+import { RECORDED_SCHEMA, schemaOf } from '../support/schema.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
 async function get(base: string, path: string) {
@@ -42,6 +43,15 @@ describe('SQLite storage held by another writer', () => {
     await oc?.stop()
     await mock?.close()
     oc?.scratch.remove()
+  })
+
+  it('reads the schema recorded in test/fixtures (which unit tests and benchmarks build on)', () => {
+    const db = new Database(join(oc.scratch.dataDir, 'opencode.db'), { readonly: true })
+    try {
+      expect(schemaOf(db)).toBe(RECORDED_SCHEMA)
+    } finally {
+      db.close()
+    }
   })
 
   it('serves lists and messages without a failure or a stall while a write transaction stays open', async () => {
