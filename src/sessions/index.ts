@@ -14,6 +14,7 @@ import type {
   Storage,
   StorageReader,
 } from '../storage/index.js'
+import { coldListPage } from './cold-path.js'
 import { directoryKey } from './directory-key.js'
 import { projectIdForDirectory } from './project-id.js'
 import { createSessionStore, type SessionStore } from './store.js'
@@ -44,7 +45,8 @@ export interface SessionIndex {
   ready(): Promise<void>
   list(query: ListQuery): Promise<Answer<ListPage>>
   get(id: string): SessionSummary | undefined
-  childIds(id: string): string[]
+  /** Direct children, wherever they live. */
+  childIds(id: string): Promise<string[]>
   /** OpenCode's project id for a directory: from known sessions, else by OpenCode's git rule. */
   projectFor(directory: string): Promise<string>
   readSession(id: string): Promise<ReadResult<SessionInfo | null>>
@@ -145,12 +147,26 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
   return {
     ready: () => firstLoad,
     async list(query) {
+      const reader = storage.reader()
+      if (loadedFrom !== reader && reader?.query) {
+        // still loading: answer straight from storage rather than make the first page wait
+        const cold = await coldListPage(reader.query, query)
+        return cold.ok ? cold : { ok: false, reason: cold.reason }
+      }
       await firstLoad
       if (loadedFrom !== storage.reader()) return { ok: false, reason: lastError ?? 'session index is loading' }
       return { ok: true, value: listPage(store, query), consistency: degraded }
     },
     get: (id) => store.get(id),
-    childIds: (id) => [...store.childIds(id)],
+    async childIds(id) {
+      const reader = storage.reader()
+      if (loadedFrom !== reader && reader?.query) {
+        const rows = await reader.query.byParentIds([id])
+        if (rows.ok) return rows.value.map((s) => s.id)
+      }
+      await firstLoad
+      return [...store.childIds(id)]
+    },
     async projectFor(directory) {
       return store.projectOfDirectory(directoryKey(directory)) ?? (await projectIdForDirectory(directory))
     },

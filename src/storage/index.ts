@@ -14,6 +14,7 @@ export type {
   MessageWithParts,
   ReadResult,
   SessionInfo,
+  SessionQueries,
   SessionSummary,
   StorageKind,
   StorageReader,

@@ -65,6 +65,14 @@ export type ReadResult<T> =
 
 export type StorageKind = 'sqlite' | 'json'
 
+export interface SessionQueries {
+  inDirectory(directory: string): Promise<ReadResult<SessionSummary[]>>
+  inProject(projectID: string): Promise<ReadResult<SessionSummary[]>>
+  byIds(ids: readonly string[]): Promise<ReadResult<SessionSummary[]>>
+  /** Direct children of any of these sessions (uses OpenCode's parent_id index). */
+  byParentIds(ids: readonly string[]): Promise<ReadResult<SessionSummary[]>>
+}
+
 export interface StorageReader {
   readonly kind: StorageKind
   /** The file or folder read. */
@@ -73,6 +81,11 @@ export interface StorageReader {
   loadSessions(onChunk: (rows: SessionSummary[]) => void): Promise<ReadResult<void>>
   /** Sessions changed or removed since the previous call; null when nothing changed at all. */
   changes(known: KnownSessions): Promise<ReadResult<ChangeSet | null>>
+  /**
+   * Direct queries for when the index cannot answer yet (it is still loading). Null where the layout has
+   * no cheap way to ask (legacy JSON): the caller then waits for the index.
+   */
+  readonly query: SessionQueries | null
   getSession(id: string): Promise<ReadResult<SessionInfo | null>>
   getSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   messages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>

@@ -83,13 +83,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const { id } = request.params
     if (!SESSION_ID_RE.test(id)) return forward(request, reply)
     const started = performance.now()
-    await index.ready()
-    if (!index.get(id)) {
-      const exists = await index.readSession(id)
-      if (!exists.ok) throw unavailable(exists.reason, exists.consistency)
-      if (!exists.value) throw notFound(id)
-    }
-    const read = await index.readSessions(index.childIds(id))
+    await assertExists(index, id)
+    const read = await index.readSessions(await index.childIds(id))
     if (!read.ok) throw unavailable(read.reason, read.consistency)
     timing(reply, started)
     degradedHeader(reply, read.consistency)
@@ -109,12 +104,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       before: decodeCursor(text(q.before)),
       includeTotal: boolish(q.includeTotal),
     }
-    await index.ready()
-    if (!index.get(id)) {
-      const exists = await index.readSession(id)
-      if (!exists.ok) throw unavailable(exists.reason, exists.consistency)
-      if (!exists.value) throw notFound(id)
-    }
+    await assertExists(index, id)
     const read = await index.readMessages(id, page)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
     const { entries, total, hasOlder } = read.value
@@ -139,6 +129,14 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       ...consistencyField(read.consistency),
     }
   })
+}
+
+/** 404 unless the session is in the index or, while the index catches up, in storage. */
+async function assertExists(index: SessionIndex, id: string): Promise<void> {
+  if (index.get(id)) return
+  const read = await index.readSession(id)
+  if (!read.ok) throw unavailable(read.reason, read.consistency)
+  if (!read.value) throw notFound(id)
 }
 
 function headerDirectory(request: FastifyRequest): string | null {

@@ -88,6 +88,7 @@ export function createJsonReader(dataDir: string): StorageReader {
   return {
     kind: 'json',
     location: layout.storageDir,
+    query: null,
 
     async loadSessions(onChunk) {
       const tracker = new ConsistencyTracker()

@@ -16,6 +16,7 @@ import type {
   StorageReader,
 } from '../types.js'
 import { watchPaths } from '../watch.js'
+import type { Statement } from 'better-sqlite3'
 import { openReadOnly, type Db } from './open.js'
 import { withRetry } from './retry.js'
 import { type MessageRow, type PartRow, type SessionRow, SUMMARY_COLUMNS, type SummaryRow, toMessage, toSessionInfo, toSummary } from './rows.js'
@@ -36,6 +37,10 @@ export function createSqliteReader(path: string): StorageReader {
     idChunk: db.prepare('SELECT id FROM session WHERE id > ? ORDER BY id LIMIT ?').pluck(),
     changedSince: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE time_updated >= ?`),
     byIds: db.prepare('SELECT * FROM session WHERE id IN (SELECT value FROM json_each(?))'),
+    summariesInDirectory: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE directory = ?`),
+    summariesInProject: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE project_id = ?`),
+    summariesByIds: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE id IN (SELECT value FROM json_each(?))`),
+    summariesByParentIds: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM session WHERE parent_id IN (SELECT value FROM json_each(?))`),
     byId: db.prepare('SELECT * FROM session WHERE id = ?'),
     messageCount: db.prepare('SELECT count(*) FROM message WHERE session_id = ?').pluck(),
     messagesNewest: db.prepare(
@@ -56,9 +61,34 @@ export function createSqliteReader(path: string): StorageReader {
     return { ok: false, reason, consistency: tracker.report() }
   }
 
+  /** Summaries for an IN list, chunked so no statement carries an unbounded list. */
+  async function summariesFor(statement: Statement, ids: readonly string[]): Promise<ReadResult<SessionSummary[]>> {
+    const out: SessionSummary[] = []
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
+      const rows = await withRetry(() => statement.all(chunk) as SummaryRow[])
+      if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+      for (const row of rows.value) out.push(toSummary(row))
+    }
+    return { ok: true, value: out, consistency: null }
+  }
+
+  async function summaries(statement: Statement, arg: string): Promise<ReadResult<SessionSummary[]>> {
+    const rows = await withRetry(() => statement.all(arg) as SummaryRow[])
+    if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+    return { ok: true, value: rows.value.map(toSummary), consistency: null }
+  }
+
   return {
     kind: 'sqlite',
     location: path,
+
+    query: {
+      inDirectory: (directory) => summaries(q.summariesInDirectory, directory),
+      inProject: (projectID) => summaries(q.summariesInProject, projectID),
+      byIds: (ids) => summariesFor(q.summariesByIds, ids),
+      byParentIds: (ids) => summariesFor(q.summariesByParentIds, ids),
+    },
 
     async loadSessions(onChunk) {
       const tracker = new ConsistencyTracker()
