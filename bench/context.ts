@@ -25,7 +25,7 @@ export async function createContext(): Promise<BenchContext> {
   const opencode = await startOpenCode({ llmBaseUrl: mock.baseUrl })
   const studio = await startStudioChild({
     env: opencode.scratch.env,
-    args: ['--opencode-port', String(opencode.port), '--log-level', 'warn'],
+    args: ['--opencode-port', String(opencode.port), '--opencode-data-dir', opencode.scratch.dataDir, '--log-level', 'warn'],
   })
   const cpu = cpus()
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util'
 import { createContext, type Scenario } from './context.js'
 import { updateResults } from './results-file.js'
 import { proxyOverhead } from './scenarios/proxy-overhead.js'
+import { sessionTree } from './scenarios/session-tree.js'
 import { studioStartup } from './scenarios/studio-startup.js'
 
-const SCENARIOS: Scenario[] = [proxyOverhead, studioStartup]
+const SCENARIOS: Scenario[] = [proxyOverhead, sessionTree, studioStartup]
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url))
 
 async function main(): Promise<void> {

@@ -7,13 +7,13 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RECORDED_SCHEMA } from '../../test/support/schema.js'
-import { createSqliteReader } from '../storage/sqlite/reader.js'
-import type { StorageReader } from '../storage/index.js'
+import { createStorage, type Storage, type StorageReader } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
 import { createSessionStore, type SessionStore } from './store.js'
 import { listPage, type ListQuery } from './tree-page.js'
 
 let dir: string
+let storage: Storage
 let reader: StorageReader
 let store: SessionStore
 const DIRS = ['/w/a', '/w/b', '/w/c', '/w/d']
@@ -39,13 +39,15 @@ beforeAll(async () => {
     }
   })()
   db.close()
-  reader = createSqliteReader(join(dir, 'opencode.db'))
+  storage = createStorage(dir)
+  reader = storage.reader()!
+  expect(reader.kind).toBe('sqlite')
   store = createSessionStore()
   await reader.loadSessions((rows) => rows.forEach((s) => store.upsert(s)))
 })
 
 afterAll(() => {
-  reader.close()
+  storage.close()
   rmSync(dir, { recursive: true, force: true })
 })
 

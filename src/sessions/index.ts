@@ -15,6 +15,7 @@ import type {
   StorageReader,
 } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
+import { createPageCache } from './page-cache.js'
 import { directoryKey } from './directory-key.js'
 import { projectIdForDirectory } from './project-id.js'
 import { createSessionStore, type SessionStore } from './store.js'
@@ -79,6 +80,7 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
   let markReady: () => void = () => {}
   const firstLoad = new Promise<void>((resolve) => (markReady = resolve))
   const sleeper = createSleeper()
+  const pages = createPageCache()
 
   async function tick(): Promise<void> {
     if (storage.describe().kind !== 'sqlite') storage.redetect()
@@ -155,7 +157,7 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
       }
       await firstLoad
       if (loadedFrom !== storage.reader()) return { ok: false, reason: lastError ?? 'session index is loading' }
-      return { ok: true, value: listPage(store, query), consistency: degraded }
+      return { ok: true, value: pages.get(store, query, () => listPage(store, query)), consistency: degraded }
     },
     get: (id) => store.get(id),
     async childIds(id) {

@@ -6,28 +6,33 @@ import type { KnownSessions, SessionSummary } from '../storage/index.js'
 import { directoryKey } from './directory-key.js'
 
 export interface SessionStore extends KnownSessions {
+  /** Bumped by every change, so derived answers know when they went stale. */
+  readonly version: number
   upsert(summary: SessionSummary): void
   remove(id: string): boolean
   clear(): void
   /** Direct children, wherever they live. */
-  childIds(id: string): ReadonlySet<string>
-  inDirectory(key: string): Iterable<SessionSummary>
-  inProject(projectID: string): Iterable<SessionSummary>
+  childIds(id: string): Iterable<string>
+  /** The sessions of one directory key / project, by id: live views, not copies (do not mutate). */
+  inDirectory(key: string): ReadonlyMap<string, SessionSummary>
+  inProject(projectID: string): ReadonlyMap<string, SessionSummary>
   /** The project id sessions in this exact directory belong to, if any is known. */
   projectOfDirectory(key: string): string | undefined
   /** The comparison key of a session's directory (directory-key.ts), cached. */
   directoryKeyOf(summary: SessionSummary): string
 }
 
-const NONE: ReadonlySet<string> = new Set()
+const EMPTY: ReadonlyMap<string, SessionSummary> = new Map()
 
 export function createSessionStore(): SessionStore {
   const byId = new Map<string, SessionSummary>()
-  const children = new Map<string, Set<string>>()
-  const byDirectory = new Map<string, Set<string>>()
-  const byProject = new Map<string, Set<string>>()
+  // Buckets hold the summaries themselves, so a page iterates them without a lookup per session.
+  const children = new Map<string, Map<string, SessionSummary>>()
+  const byDirectory = new Map<string, Map<string, SessionSummary>>()
+  const byProject = new Map<string, Map<string, SessionSummary>>()
   const keyOf = new Map<string, string>()
   const interned = new Map<string, string>()
+  let version = 0
 
   const intern = (s: string) => {
     const known = interned.get(s)
@@ -35,16 +40,16 @@ export function createSessionStore(): SessionStore {
     interned.set(s, s)
     return s
   }
-  const add = (map: Map<string, Set<string>>, key: string, id: string) => {
-    const set = map.get(key)
-    if (set) set.add(id)
-    else map.set(key, new Set([id]))
+  const add = (map: Map<string, Map<string, SessionSummary>>, key: string, s: SessionSummary) => {
+    const bucket = map.get(key)
+    if (bucket) bucket.set(s.id, s)
+    else map.set(key, new Map([[s.id, s]]))
   }
-  const drop = (map: Map<string, Set<string>>, key: string, id: string) => {
-    const set = map.get(key)
-    if (!set) return
-    set.delete(id)
-    if (set.size === 0) map.delete(key)
+  const drop = (map: Map<string, Map<string, SessionSummary>>, key: string, id: string) => {
+    const bucket = map.get(key)
+    if (!bucket) return
+    bucket.delete(id)
+    if (bucket.size === 0) map.delete(key)
   }
   const dirKey = (directory: string) => {
     let key = keyOf.get(directory)
@@ -59,17 +64,13 @@ export function createSessionStore(): SessionStore {
     drop(byDirectory, dirKey(old.directory), old.id)
     drop(byProject, old.projectID, old.id)
   }
-  const sessionsOf = function* (ids: ReadonlySet<string> | undefined): Iterable<SessionSummary> {
-    if (!ids) return
-    for (const id of ids) {
-      const s = byId.get(id)
-      if (s) yield s
-    }
-  }
 
   return {
     get size() {
       return byId.size
+    },
+    get version() {
+      return version
     },
     has: (id) => byId.has(id),
     get: (id) => byId.get(id),
@@ -78,27 +79,30 @@ export function createSessionStore(): SessionStore {
       const s: SessionSummary = { ...summary, directory: intern(summary.directory), projectID: intern(summary.projectID) }
       const old = byId.get(s.id)
       if (old) unlink(old)
+      version++
       byId.set(s.id, s)
-      if (s.parentID) add(children, s.parentID, s.id)
-      add(byDirectory, dirKey(s.directory), s.id)
-      add(byProject, s.projectID, s.id)
+      if (s.parentID) add(children, s.parentID, s)
+      add(byDirectory, dirKey(s.directory), s)
+      add(byProject, s.projectID, s)
     },
     remove(id) {
       const old = byId.get(id)
       if (!old) return false
       unlink(old)
+      version++
       byId.delete(id)
       return true
     },
     clear() {
       for (const m of [byId, children, byDirectory, byProject, keyOf, interned]) m.clear()
+      version++
     },
-    childIds: (id) => children.get(id) ?? NONE,
-    inDirectory: (key) => sessionsOf(byDirectory.get(key)),
-    inProject: (projectID) => sessionsOf(byProject.get(projectID)),
+    childIds: (id) => children.get(id)?.keys() ?? EMPTY.keys(),
+    inDirectory: (key) => byDirectory.get(key) ?? EMPTY,
+    inProject: (projectID) => byProject.get(projectID) ?? EMPTY,
     directoryKeyOf: (summary) => dirKey(summary.directory),
     projectOfDirectory(key) {
-      for (const s of sessionsOf(byDirectory.get(key))) return s.projectID
+      for (const s of byDirectory.get(key)?.values() ?? []) return s.projectID
       return undefined
     },
   }

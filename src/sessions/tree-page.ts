@@ -43,42 +43,83 @@ export function listPage(store: SessionStore, query: ListQuery): ListPage {
   return treeMode ? treePage(store, records, query) : flatPage(records, query)
 }
 
-function selectRecords(store: SessionStore, query: ListQuery): Map<string, SessionSummary> {
+/**
+ * The sessions a query selects, plus (in tree mode) the ancestors added to them. Without filters the
+ * store's own bucket is used as is, and additions go to a small overlay: a page over a directory of
+ * thousands of sessions copies none of them.
+ */
+class Records {
+  private readonly extra = new Map<string, SessionSummary>()
+  constructor(private readonly base: ReadonlyMap<string, SessionSummary>) {}
+  has(id: string): boolean {
+    return this.base.has(id) || this.extra.has(id)
+  }
+  get(id: string): SessionSummary | undefined {
+    return this.base.get(id) ?? this.extra.get(id)
+  }
+  add(s: SessionSummary): void {
+    this.extra.set(s.id, s)
+  }
+  /** forEach rather than an iterator: this runs over thousands of sessions per page. */
+  forEach(fn: (s: SessionSummary) => void): void {
+    this.base.forEach(fn)
+    this.extra.forEach(fn)
+  }
+  values(): SessionSummary[] {
+    const out: SessionSummary[] = []
+    this.forEach((s) => out.push(s))
+    return out
+  }
+  get size(): number {
+    return this.base.size + this.extra.size
+  }
+}
+
+function selectRecords(store: SessionStore, query: ListQuery): Records {
   const { scope } = query
   const needle = query.search?.toLowerCase() ?? null
   const inScope = (s: SessionSummary) =>
     scope.kind === 'directory' ? store.directoryKeyOf(s) === scope.key : s.projectID === scope.projectID
+  const filtered = query.start !== null || needle !== null
   const passes = (s: SessionSummary) =>
     (query.start === null || s.timeUpdated >= query.start) &&
     (needle === null || s.title.toLowerCase().includes(needle) || s.slug.toLowerCase().includes(needle) || s.id.toLowerCase().includes(needle))
 
-  const records = new Map<string, SessionSummary>()
   if (query.ids) {
+    const picked = new Map<string, SessionSummary>()
     for (const id of query.ids) {
       const s = store.get(id)
-      if (s && inScope(s) && passes(s)) records.set(id, s)
+      if (s && inScope(s) && passes(s)) picked.set(id, s)
     }
-    return records
+    return new Records(picked)
   }
-  const candidates = scope.kind === 'directory' ? store.inDirectory(scope.key) : store.inProject(scope.projectID)
-  for (const s of candidates) if (passes(s)) records.set(s.id, s)
-  return records
+  const bucket = scope.kind === 'directory' ? store.inDirectory(scope.key) : store.inProject(scope.projectID)
+  if (!filtered) return new Records(bucket)
+  const picked = new Map<string, SessionSummary>()
+  bucket.forEach((s) => {
+    if (passes(s)) picked.set(s.id, s)
+  })
+  return new Records(picked)
 }
 
 const newestFirst = (a: SessionSummary, b: SessionSummary) => b.timeUpdated - a.timeUpdated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
-function flatPage(records: Map<string, SessionSummary>, query: ListQuery): ListPage {
-  const all = [...records.values()]
+function flatPage(records: Records, query: ListQuery): ListPage {
+  const all = records.values()
   if (!query.ids) all.sort(newestFirst)
   const offset = Math.min(query.offset ?? 0, all.length)
   const sessions = query.limit === null ? all.slice(offset) : all.slice(offset, offset + query.limit)
   return paged(sessions, all.length, offset, query.limit, sessions.length)
 }
 
-function treePage(store: SessionStore, records: Map<string, SessionSummary>, query: ListQuery): ListPage {
+function treePage(store: SessionStore, records: Records, query: ListQuery): ListPage {
   addAncestors(store, records)
   const rootOf = rootFinder(records)
-  const roots = [...records.values()].filter((s) => rootOf(s.id) === s.id).sort(newestFirst)
+  const roots: SessionSummary[] = []
+  records.forEach((s) => {
+    if (rootOf(s.id) === s.id) roots.push(s)
+  })
+  roots.sort(newestFirst)
 
   let offset = query.offset ?? 0
   const focus: Pick<ListPage, 'focusRootId' | 'focusRootIndex'> = {}
@@ -100,7 +141,7 @@ function treePage(store: SessionStore, records: Map<string, SessionSummary>, que
  * The record a focus resolves to: the focused session itself, or, when it is not in the records (a
  * descendant living in another directory, shown under a root of this page), its nearest ancestor that is.
  */
-function focusAnchor(store: SessionStore, records: Map<string, SessionSummary>, focus: string): string | null {
+function focusAnchor(store: SessionStore, records: Records, focus: string): string | null {
   const seen = new Set<string>()
   let id: string | null = focus
   while (id !== null && !seen.has(id)) {
@@ -117,13 +158,17 @@ function paged(sessions: SessionSummary[], total: number, offset: number, limit:
 }
 
 /** Adds every ancestor of every record, up to its true root, from any directory (bypassing filters). */
-function addAncestors(store: SessionStore, records: Map<string, SessionSummary>): void {
-  for (const s of [...records.values()]) {
+function addAncestors(store: SessionStore, records: Records): void {
+  const children: SessionSummary[] = []
+  records.forEach((s) => {
+    if (s.parentID && !records.has(s.parentID)) children.push(s)
+  })
+  for (const s of children) {
     let parent = s.parentID
     while (parent && !records.has(parent)) {
       const p = store.get(parent)
       if (!p) break
-      records.set(p.id, p)
+      records.add(p)
       parent = p.parentID
     }
   }
@@ -134,9 +179,12 @@ function addAncestors(store: SessionStore, records: Map<string, SessionSummary>)
  * missing; a cycle (which OpenCode should never write, but a damaged store might hold) is cut at its
  * smallest id, which then counts as the root.
  */
-function rootFinder(records: Map<string, SessionSummary>): (id: string) => string {
+function rootFinder(records: Records): (id: string) => string {
   const memo = new Map<string, string>()
   return (start) => {
+    // most sessions are roots: answer them without any bookkeeping
+    const parentOfStart = records.get(start)?.parentID
+    if (!parentOfStart || !records.has(parentOfStart)) return start
     const path: string[] = []
     const onPath = new Set<string>()
     let id = start

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Consistency, MessagePageRequest } from '../../storage/index.js'
-import { directoryKey, toWire, type ListQuery, type SessionIndex } from '../../sessions/index.js'
+import { directoryKey, toWire, type ListPage, type ListQuery, type SessionIndex } from '../../sessions/index.js'
 import { defineError, withExtra } from '../../lib/errors.js'
 import { boolish, count, csv, invalidQuery, text, type QueryValue } from '../query.js'
 import type { Forward } from './proxy.js'
@@ -50,21 +50,10 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     }
     const answer = await index.list(query)
     if (!answer.ok) throw unavailable(answer.reason)
-    const page = answer.value
-    const sessions = page.sessions.map(toWire)
+    const body = listBody(answer.value, boolish(q.includeTotal), answer.consistency)
     timing(reply, started)
     degradedHeader(reply, answer.consistency)
-    if (!boolish(q.includeTotal)) return sessions
-    return {
-      sessions,
-      total: page.total,
-      offset: page.offset,
-      ...(page.limit !== null ? { limit: page.limit } : {}),
-      hasMore: page.hasMore,
-      ...(page.nextOffset !== undefined ? { nextOffset: page.nextOffset } : {}),
-      ...(page.focusRootId !== undefined ? { focusRootId: page.focusRootId, focusRootIndex: page.focusRootIndex } : {}),
-      ...consistencyField(answer.consistency),
-    }
+    return reply.type('application/json; charset=utf-8').send(body)
   })
 
   app.get<IdParams>('/api/session/:id', async (request, reply) => {
@@ -129,6 +118,32 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       ...consistencyField(read.consistency),
     }
   })
+}
+
+/** Serialised bodies of cached pages: a repeated page is sent without mapping or stringifying again. */
+const bodies = new WeakMap<ListPage, { bare?: string; envelope?: string }>()
+
+function listBody(page: ListPage, envelope: boolean, consistency: Consistency | null): string {
+  const cached = consistency ? undefined : bodies.get(page)
+  const hit = envelope ? cached?.envelope : cached?.bare
+  if (hit !== undefined) return hit
+  const sessions = page.sessions.map(toWire)
+  const body = JSON.stringify(
+    envelope
+      ? {
+          sessions,
+          total: page.total,
+          offset: page.offset,
+          ...(page.limit !== null ? { limit: page.limit } : {}),
+          hasMore: page.hasMore,
+          ...(page.nextOffset !== undefined ? { nextOffset: page.nextOffset } : {}),
+          ...(page.focusRootId !== undefined ? { focusRootId: page.focusRootId, focusRootIndex: page.focusRootIndex } : {}),
+          ...consistencyField(consistency),
+        }
+      : sessions,
+  )
+  if (!consistency) bodies.set(page, { ...bodies.get(page), [envelope ? 'envelope' : 'bare']: body })
+  return body
 }
 
 /** 404 unless the session is in the index or, while the index catches up, in storage. */
