@@ -48,30 +48,31 @@ export function listPage(store: SessionStore, query: ListQuery): ListPage {
  * store's own bucket is used as is, and additions go to a small overlay: a page over a directory of
  * thousands of sessions copies none of them.
  */
-class Records {
-  private readonly extra = new Map<string, SessionSummary>()
-  constructor(private readonly base: ReadonlyMap<string, SessionSummary>) {}
-  has(id: string): boolean {
-    return this.base.has(id) || this.extra.has(id)
-  }
-  get(id: string): SessionSummary | undefined {
-    return this.base.get(id) ?? this.extra.get(id)
-  }
-  add(s: SessionSummary): void {
-    this.extra.set(s.id, s)
-  }
+interface Records {
+  has(id: string): boolean
+  get(id: string): SessionSummary | undefined
+  add(s: SessionSummary): void
   /** forEach rather than an iterator: this runs over thousands of sessions per page. */
-  forEach(fn: (s: SessionSummary) => void): void {
-    this.base.forEach(fn)
-    this.extra.forEach(fn)
+  forEach(fn: (s: SessionSummary) => void): void
+  values(): SessionSummary[]
+}
+
+function createRecords(base: ReadonlyMap<string, SessionSummary>): Records {
+  const extra = new Map<string, SessionSummary>()
+  const forEach = (fn: (s: SessionSummary) => void) => {
+    base.forEach(fn)
+    extra.forEach(fn)
   }
-  values(): SessionSummary[] {
-    const out: SessionSummary[] = []
-    this.forEach((s) => out.push(s))
-    return out
-  }
-  get size(): number {
-    return this.base.size + this.extra.size
+  return {
+    has: (id) => base.has(id) || extra.has(id),
+    get: (id) => base.get(id) ?? extra.get(id),
+    add: (s) => void extra.set(s.id, s),
+    forEach,
+    values() {
+      const out: SessionSummary[] = []
+      forEach((s) => out.push(s))
+      return out
+    },
   }
 }
 
@@ -91,15 +92,15 @@ function selectRecords(store: SessionStore, query: ListQuery): Records {
       const s = store.get(id)
       if (s && inScope(s) && passes(s)) picked.set(id, s)
     }
-    return new Records(picked)
+    return createRecords(picked)
   }
   const bucket = scope.kind === 'directory' ? store.inDirectory(scope.key) : store.inProject(scope.projectID)
-  if (!filtered) return new Records(bucket)
+  if (!filtered) return createRecords(bucket)
   const picked = new Map<string, SessionSummary>()
   bucket.forEach((s) => {
     if (passes(s)) picked.set(s.id, s)
   })
-  return new Records(picked)
+  return createRecords(picked)
 }
 
 const newestFirst = (a: SessionSummary, b: SessionSummary) => b.timeUpdated - a.timeUpdated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)

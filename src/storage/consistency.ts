@@ -27,32 +27,29 @@ const COUNTER: Record<ConsistencyEvent, Exclude<keyof Consistency, 'degraded' | 
 /** Transient problems are worth a retry soon; parse errors and substitutions are not. */
 const RETRYABLE: ReadonlySet<ConsistencyEvent> = new Set(['transientSkip', 'ioSkip'])
 
-/** Collects consistency events while one answer is assembled. */
-export class ConsistencyTracker {
-  private counts = new Map<ConsistencyEvent, number>()
-
-  note(event: ConsistencyEvent, times = 1): void {
-    this.counts.set(event, (this.counts.get(event) ?? 0) + times)
-  }
-
-  merge(other: Consistency | null | undefined): void {
-    if (!other) return
-    for (const [event, key] of Object.entries(COUNTER) as [ConsistencyEvent, keyof Consistency][]) {
-      const n = other[key]
-      if (typeof n === 'number' && n > 0) this.note(event, n)
-    }
-  }
-
+export interface ConsistencyTracker {
+  note(event: ConsistencyEvent, times?: number): void
   /** The report, or null when nothing was skipped or substituted. */
-  report(): Consistency | null {
-    if (this.counts.size === 0) return null
-    const out: Consistency = { degraded: true }
-    let retry = false
-    for (const [event, n] of this.counts) {
-      out[COUNTER[event]] = n
-      if (RETRYABLE.has(event)) retry = true
-    }
-    if (retry) out.retryAfterMs = RETRY_AFTER_MS
-    return out
+  report(): Consistency | null
+}
+
+/** Collects consistency events while one answer is assembled. */
+export function createConsistencyTracker(): ConsistencyTracker {
+  const counts = new Map<ConsistencyEvent, number>()
+  return {
+    note(event, times = 1) {
+      counts.set(event, (counts.get(event) ?? 0) + times)
+    },
+    report() {
+      if (counts.size === 0) return null
+      const out: Consistency = { degraded: true }
+      let retry = false
+      for (const [event, n] of counts) {
+        out[COUNTER[event]] = n
+        if (RETRYABLE.has(event)) retry = true
+      }
+      if (retry) out.retryAfterMs = RETRY_AFTER_MS
+      return out
+    },
   }
 }

@@ -5,7 +5,7 @@ import { createSqliteReader } from './sqlite/reader.js'
 import { detectStorage, type Detected } from './detect.js'
 import type { StorageReader } from './types.js'
 
-export { ConsistencyTracker, RETRY_AFTER_MS, type Consistency } from './consistency.js'
+export { createConsistencyTracker, RETRY_AFTER_MS, type Consistency, type ConsistencyTracker } from './consistency.js'
 export type {
   ChangeSet,
   KnownSessions,

@@ -4,7 +4,7 @@
 
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConsistencyTracker } from '../consistency.js'
+import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
 import type { MessageWithParts, ReadResult, SessionInfo, SessionSummary, StorageReader } from '../types.js'
 import { createJsonFileCache, type JsonRead } from './read-json.js'
 import { watchPaths } from '../watch.js'
@@ -91,14 +91,14 @@ export function createJsonReader(dataDir: string): StorageReader {
     query: null,
 
     async loadSessions(onChunk) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       const files = await scanSessionFiles()
       for (let i = 0; i < files.length; i += CHUNK) onChunk(await readSummaries(files.slice(i, i + CHUNK), tracker))
       return { ok: true, value: undefined, consistency: tracker.report() }
     },
 
     async changes(known) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       const files = await scanSessionFiles()
       const changed = files.filter((f) => signatures.get(f.path) !== f.signature)
       const upserted = await readSummaries(changed, tracker)
@@ -116,13 +116,13 @@ export function createJsonReader(dataDir: string): StorageReader {
     },
 
     async getSession(id) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       const info = await readSession(id, tracker)
       return { ok: true, value: info, consistency: tracker.report() }
     },
 
     async getSessions(ids) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       const out: SessionInfo[] = []
       for (const id of ids) {
         const info = await readSession(id, tracker)
@@ -132,7 +132,7 @@ export function createJsonReader(dataDir: string): StorageReader {
     },
 
     async messages(sessionId, page) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       const root = jsonLayout(dataDir).messageRoot
       // Message ids grow with time, so file order is chronological order.
       let ids = (await listDir(join(root, sessionId))).map(stemOf).filter((s): s is string => s !== null).sort()

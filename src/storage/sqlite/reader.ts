@@ -4,7 +4,7 @@
 
 import { basename, dirname } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { ConsistencyTracker } from '../consistency.js'
+import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
 import type {
   ChangeSet,
   KnownSessions,
@@ -67,7 +67,7 @@ export function createSqliteReader(path: string): StorageReader {
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
       const rows = await withRetry(() => statement.all(chunk) as SummaryRow[])
-      if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+      if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
       for (const row of rows.value) out.push(toSummary(row))
     }
     return { ok: true, value: out, consistency: null }
@@ -75,7 +75,7 @@ export function createSqliteReader(path: string): StorageReader {
 
   async function summaries(statement: Statement, arg: string): Promise<ReadResult<SessionSummary[]>> {
     const rows = await withRetry(() => statement.all(arg) as SummaryRow[])
-    if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+    if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
     return { ok: true, value: rows.value.map(toSummary), consistency: null }
   }
 
@@ -91,7 +91,7 @@ export function createSqliteReader(path: string): StorageReader {
     },
 
     async loadSessions(onChunk) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       // Taken first: a commit that lands while the chunks are read then shows up as a change.
       const version = await withRetry(() => q.dataVersion.get() as number)
       if (!version.ok) return fail(version.reason, tracker)
@@ -111,7 +111,7 @@ export function createSqliteReader(path: string): StorageReader {
     },
 
     async changes(known) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       // data_version only moves when another connection commits: nothing to do most of the time.
       const version = await withRetry(() => q.dataVersion.get() as number)
       if (!version.ok) return fail(version.reason, tracker)
@@ -132,7 +132,7 @@ export function createSqliteReader(path: string): StorageReader {
 
     async getSession(id) {
       const row = await withRetry(() => q.byId.get(id) as SessionRow | undefined)
-      if (!row.ok) return fail(row.reason, new ConsistencyTracker())
+      if (!row.ok) return fail(row.reason, createConsistencyTracker())
       return { ok: true, value: row.value ? toSessionInfo(row.value) : null, consistency: null }
     },
 
@@ -141,14 +141,14 @@ export function createSqliteReader(path: string): StorageReader {
       for (let i = 0; i < ids.length; i += ID_CHUNK) {
         const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
         const rows = await withRetry(() => q.byIds.all(chunk) as SessionRow[])
-        if (!rows.ok) return fail(rows.reason, new ConsistencyTracker())
+        if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
         for (const row of rows.value) out.push(toSessionInfo(row))
       }
       return { ok: true, value: out, consistency: null }
     },
 
     async messages(sessionId, page) {
-      const tracker = new ConsistencyTracker()
+      const tracker = createConsistencyTracker()
       let total: number | null = null
       if (page.includeTotal) {
         const count = await withRetry(() => q.messageCount.get(sessionId) as number)
