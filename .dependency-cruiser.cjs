@@ -55,6 +55,18 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(lib|config|storage)/' },
     },
     {
+      name: 'events-use-upstream-and-lib',
+      severity: 'error',
+      from: { path: '^src/events/' },
+      to: { path: '^src/', pathNot: '^src/(lib|upstream|events)/' },
+    },
+    {
+      name: 'status-uses-events-upstream-and-lib',
+      severity: 'error',
+      from: { path: '^src/status/' },
+      to: { path: '^src/', pathNot: '^src/(lib|upstream|events|status)/' },
+    },
+    {
       name: 'sessions-use-storage-events-and-lib',
       severity: 'error',
       from: { path: '^src/sessions/' },

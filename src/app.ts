@@ -5,9 +5,16 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from './config/index.js'
 import { createLogger, type Logger } from './lib/log.js'
 import { buildServer } from './http/server.js'
+import { createEvents, type Events, type GlobalEvent } from './events/index.js'
 import { createSessionIndex, type SessionIndex } from './sessions/index.js'
+import { createStatusIndex, type StatusIndex } from './status/index.js'
 import { createStorage } from './storage/index.js'
 import { createBridge, createUpstreamClient, type Bridge, type UpstreamClient } from './upstream/index.js'
+
+/** Heartbeat on idle event streams (the Rust Studio's value; well under common proxy idle timeouts). */
+const HEARTBEAT_MS = 25_000
+/** Sessions updated this recently mark directories the status index polls from the start. */
+const ACTIVE_WINDOW_MS = 10 * 60_000
 
 export interface App {
   config: Config
@@ -15,6 +22,8 @@ export interface App {
   bridge: Bridge
   upstream: UpstreamClient
   sessions: SessionIndex
+  events: Events
+  status: StatusIndex
   server: FastifyInstance
   /** Starts OpenCode (spawn or attach) and listens; resolves with Studio's URL. */
   start(): Promise<string>
@@ -31,8 +40,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel)
   const bridge = createBridge(config.opencode, log.child({ part: 'upstream' }))
   const upstream = createUpstreamClient(bridge)
-  const sessions = createSessionIndex({ storage: createStorage(config.opencode.dataDir), log: log.child({ part: 'sessions' }) })
-  const server = await buildServer({ config, bridge, upstream, sessions, log, startedAt })
+  const events = createEvents({
+    bridge,
+    upstream,
+    log: log.child({ part: 'events' }),
+    options: { replayBytes: config.events.replayBytes, clientQueueBytes: config.events.clientQueueBytes, heartbeatMs: HEARTBEAT_MS },
+  })
+  const sessions = createSessionIndex({
+    storage: createStorage(config.opencode.dataDir),
+    log: log.child({ part: 'sessions' }),
+    seq: () => events.hub.seq(),
+  })
+  const status = createStatusIndex({
+    events,
+    upstream,
+    bridge,
+    log: log.child({ part: 'status' }),
+    candidateDirectories: () => sessions.recentDirectories(ACTIVE_WINDOW_MS),
+    defaultDirectory: config.opencode.mode === 'spawn' ? config.opencode.cwd : null,
+  })
+  // Session events tell the index to look at storage now; a reconnect means some may have been missed.
+  events.hub.listen((event) => {
+    if ((event.data as GlobalEvent).payload?.type?.startsWith('session.')) sessions.poke()
+  })
+  events.onUpstreamConnected(() => sessions.poke())
+  const server = await buildServer({ config, bridge, upstream, sessions, events, status, log, startedAt })
 
   let closing: Promise<void> | null = null
   return {
@@ -41,10 +73,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bridge,
     upstream,
     sessions,
+    events,
+    status,
     server,
     async start() {
       bridge.start()
       sessions.start()
+      events.start()
+      status.start()
       const address = await server.listen({ host: config.host, port: config.port })
       log.info({ url: address, opencode: config.opencode.mode }, 'studio listening')
       return address
@@ -52,6 +88,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     close() {
       closing ??= (async () => {
         await server.close()
+        await status.close()
+        await events.close()
         await sessions.close()
         await upstream.close()
         await bridge.close()

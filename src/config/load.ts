@@ -91,6 +91,11 @@ export function loadConfig(input: LoadInput): LoadResult {
       dataDir: get('opencode.dataDir') ?? join(xdgData, 'opencode'),
       env,
     },
+    events: {
+      replayBytes: get('events.replayBytes') ?? 8 * 1024 * 1024,
+      clientQueueBytes: get('events.clientQueueBytes') ?? 4 * 1024 * 1024,
+    },
+    status: { timeoutMs: get('status.timeoutMs') ?? 1500 },
   }
   return { kind: 'config', config: deepFreeze(config), warnings }
 }

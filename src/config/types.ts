@@ -17,6 +17,8 @@ export interface Config {
   /** The config file that was read, if any. */
   readonly configFile: string | null
   readonly opencode: OpenCodeConfig
+  readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number }
+  readonly status: { readonly timeoutMs: number }
 }
 
 export interface OpenCodeConfig {

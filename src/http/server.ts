@@ -5,12 +5,16 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
+import type { Events } from '../events/index.js'
 import type { SessionIndex } from '../sessions/index.js'
+import type { StatusIndex } from '../status/index.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { createForward, proxyRoutes } from './routes/proxy.js'
+import { eventRoutes } from './routes/events.js'
 import { sessionRoutes } from './routes/sessions.js'
+import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
 
@@ -19,6 +23,8 @@ export interface HttpDeps {
   bridge: Bridge
   upstream: UpstreamClient
   sessions: SessionIndex
+  events: Events
+  status: StatusIndex
   log: Logger
   startedAt: number
 }
@@ -78,8 +84,15 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
 
   // 5. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
-  await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, startedAt: deps.startedAt })
-  await app.register(sessionRoutes, { index: deps.sessions, defaultDirectory: deps.config.opencode.cwd, forward: createForward(proxy) })
+  await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
+  await app.register(eventRoutes, { events: deps.events })
+  await app.register(statusRoutes, { status: deps.status, events: deps.events, upstream: deps.upstream, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(sessionRoutes, {
+    index: deps.sessions,
+    seq: () => deps.events.hub.seq(),
+    defaultDirectory: deps.config.opencode.cwd,
+    forward: createForward(proxy),
+  })
 
   // 6. Last: everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)

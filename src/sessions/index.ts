@@ -16,12 +16,12 @@ import type {
 } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
 import { createPageCache } from './page-cache.js'
-import { directoryKey } from './directory-key.js'
+import { directoryKey } from '../lib/directory-key.js'
 import { projectIdForDirectory } from './project-id.js'
 import { createSessionStore, type SessionStore } from './store.js'
 import { listPage, type ListPage, type ListQuery } from './tree-page.js'
 
-export { directoryKey } from './directory-key.js'
+export { directoryKey } from '../lib/directory-key.js'
 export { toWire, type WireSession } from './wire.js'
 export type { ListPage, ListQuery, Scope } from './tree-page.js'
 
@@ -30,7 +30,7 @@ const REFRESH_MS = { sqlite: 250, json: 1000, none: 1000 } as const
 /** After a file-system change notice, wait this long so a burst of writes becomes one pass. */
 const COALESCE_MS = 15
 
-export type Answer<T> = { ok: true; value: T; consistency: Consistency | null } | { ok: false; reason: string }
+export type Answer<T> = { ok: true; value: T; consistency: Consistency | null; seq: number } | { ok: false; reason: string }
 
 export interface IndexStatus {
   storage: 'sqlite' | 'json' | 'none'
@@ -48,6 +48,8 @@ export interface SessionIndex {
   get(id: string): SessionSummary | undefined
   /** Direct children, wherever they live. */
   childIds(id: string): Promise<string[]>
+  /** Directories of sessions updated within the last `withinMs` (worth watching for activity). */
+  recentDirectories(withinMs: number): string[]
   /** OpenCode's project id for a directory: from known sessions, else by OpenCode's git rule. */
   projectFor(directory: string): Promise<string>
   readSession(id: string): Promise<ReadResult<SessionInfo | null>>
@@ -63,13 +65,20 @@ export interface SessionIndex {
 export interface SessionIndexDeps {
   storage: Storage
   log: Logger
+  /**
+   * The event hub's sequence number. A list carries the number current when its storage pass began:
+   * OpenCode writes before it emits (opencode-reference.md §7), so the list reflects every event up to it.
+   */
+  seq?: () => number
 }
 
-export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionIndex {
+export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndexDeps): SessionIndex {
   let store: SessionStore = createSessionStore()
   /** The reader the store reflects; differs from storage.reader() until a (re)load succeeds. */
   let loadedFrom: StorageReader | null | undefined
   let degraded: Consistency | null = null
+  /** The hub's sequence number when the pass the store reflects began. */
+  let syncedSeq = 0
   let lastRefreshAt: number | null = null
   let lastError: string | null = null
   let stopped = false
@@ -83,12 +92,14 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
   const pages = createPageCache()
 
   async function tick(): Promise<void> {
+    const passSeq = seq()
     if (storage.describe().kind !== 'sqlite') storage.redetect()
     const reader = storage.reader()
-    if (reader !== loadedFrom) return load(reader)
+    if (reader !== loadedFrom) return load(reader, passSeq)
     if (!reader) return
     const result = await reader.changes(store)
     if (!result.ok) return noteError(result.reason)
+    syncedSeq = passSeq
     lastError = null
     lastRefreshAt = Date.now()
     degraded = result.consistency
@@ -98,7 +109,7 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
   }
 
   /** Builds a fresh store and swaps it in only when complete, so lists never see a half-loaded index. */
-  async function load(reader: StorageReader | null): Promise<void> {
+  async function load(reader: StorageReader | null, passSeq: number): Promise<void> {
     const next = createSessionStore()
     if (reader) {
       const started = Date.now()
@@ -109,6 +120,7 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
     }
     store = next
     loadedFrom = reader
+    syncedSeq = passSeq
     lastError = null
     lastRefreshAt = Date.now()
     unwatch?.()
@@ -152,12 +164,13 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
       const reader = storage.reader()
       if (loadedFrom !== reader && reader?.query) {
         // still loading: answer straight from storage rather than make the first page wait
+        const at = seq()
         const cold = await coldListPage(reader.query, query)
-        return cold.ok ? cold : { ok: false, reason: cold.reason }
+        return cold.ok ? { ...cold, seq: at } : { ok: false, reason: cold.reason }
       }
       await firstLoad
       if (loadedFrom !== storage.reader()) return { ok: false, reason: lastError ?? 'session index is loading' }
-      return { ok: true, value: pages.get(store, query, () => listPage(store, query)), consistency: degraded }
+      return { ok: true, value: pages.get(store, query, () => listPage(store, query)), consistency: degraded, seq: syncedSeq }
     },
     get: (id) => store.get(id),
     async childIds(id) {
@@ -168,6 +181,15 @@ export function createSessionIndex({ storage, log }: SessionIndexDeps): SessionI
       }
       await firstLoad
       return [...store.childIds(id)]
+    },
+    recentDirectories(withinMs) {
+      const since = Date.now() - withinMs
+      const out = new Set<string>()
+      for (const id of store.ids()) {
+        const s = store.get(id)!
+        if (s.timeUpdated >= since) out.add(s.directory)
+      }
+      return [...out]
     },
     async projectFor(directory) {
       return store.projectOfDirectory(directoryKey(directory)) ?? (await projectIdForDirectory(directory))

@@ -3,7 +3,7 @@
 // (directories, project ids) are interned to keep 100k sessions small.
 
 import type { KnownSessions, SessionSummary } from '../storage/index.js'
-import { directoryKey } from './directory-key.js'
+import { directoryKey } from '../lib/directory-key.js'
 
 export interface SessionStore extends KnownSessions {
   /** Bumped by every change, so derived answers know when they went stale. */

@@ -244,6 +244,8 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
     expect((await get(`/api/session/${s.b1.id}`)).body.title).toBe('Child in B')
     expect(ids((await get(`/api/session/${s.a1.id}/children`)).body)).toHaveLength(2)
     expect((await get(`/api/session/${s.a2.id}/message`)).body).toHaveLength(4)
-    expect((await get('/api/session/status')).status).toBe(503) // still OpenCode's route, proxied
+    const status = await get('/api/session/status')
+    expect(status.status).toBe(200) // answered from Studio's status index
+    expect(status.headers['x-opencode-studio-source']).toBe('local-cache')
   })
 })

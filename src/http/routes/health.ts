@@ -3,12 +3,14 @@
 
 import type { FastifyInstance } from 'fastify'
 import { STUDIO_VERSION } from '../../lib/version.js'
+import type { Events } from '../../events/index.js'
 import type { SessionIndex } from '../../sessions/index.js'
 import type { Bridge } from '../../upstream/index.js'
 
 export interface HealthOptions {
   bridge: Bridge
   sessions: SessionIndex
+  events: Events
   startedAt: number
 }
 
@@ -32,6 +34,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
         lastError: oc.lastError,
       },
       storage: options.sessions.status(),
+      events: { upstreamConnected: options.events.upstreamConnected(), seq: options.events.hub.seq(), ...options.events.hub.stats() },
       openCodePort: port,
       openCodeRunning: oc.mode === 'spawn' ? oc.pid !== null : oc.state === 'ready',
       isOpenCodeReady: oc.state === 'ready',

@@ -11,6 +11,8 @@ import type { Forward } from './proxy.js'
 
 export interface SessionRoutesOptions {
   index: SessionIndex
+  /** The event hub's current sequence number, for x-opencode-studio-seq. */
+  seq: () => number
   /** The directory meant when a request names none (a spawned OpenCode's working directory). */
   defaultDirectory: string
   /** For `/api/session/<not a session id>` paths, which stay OpenCode's (e.g. /session/status). */
@@ -50,7 +52,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     }
     const answer = await index.list(query)
     if (!answer.ok) throw unavailable(answer.reason)
-    const body = listBody(answer.value, boolish(q.includeTotal), answer.consistency)
+    reply.header('x-opencode-studio-seq', String(answer.seq))
+    const body = listBody(answer.value, boolish(q.includeTotal), answer.consistency, answer.seq)
     timing(reply, started)
     degradedHeader(reply, answer.consistency)
     return reply.type('application/json; charset=utf-8').send(body)
@@ -60,6 +63,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const { id } = request.params
     if (!SESSION_ID_RE.test(id)) return forward(request, reply)
     const started = performance.now()
+    reply.header('x-opencode-studio-seq', String(options.seq()))
     const read = await index.readSession(id)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
     if (!read.value) throw notFound(id)
@@ -72,6 +76,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const { id } = request.params
     if (!SESSION_ID_RE.test(id)) return forward(request, reply)
     const started = performance.now()
+    reply.header('x-opencode-studio-seq', String(options.seq()))
     await assertExists(index, id)
     const read = await index.readSessions(await index.childIds(id))
     if (!read.ok) throw unavailable(read.reason, read.consistency)
@@ -93,6 +98,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       before: decodeCursor(text(q.before)),
       includeTotal: boolish(q.includeTotal),
     }
+    reply.header('x-opencode-studio-seq', String(options.seq()))
     await assertExists(index, id)
     const read = await index.readMessages(id, page)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
@@ -121,12 +127,12 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
 }
 
 /** Serialised bodies of cached pages: a repeated page is sent without mapping or stringifying again. */
-const bodies = new WeakMap<ListPage, { bare?: string; envelope?: string }>()
+const bodies = new WeakMap<ListPage, { bare?: string; envelope?: string; seq?: number }>()
 
-function listBody(page: ListPage, envelope: boolean, consistency: Consistency | null): string {
+function listBody(page: ListPage, envelope: boolean, consistency: Consistency | null, seq: number): string {
   const cached = consistency ? undefined : bodies.get(page)
   const hit = envelope ? cached?.envelope : cached?.bare
-  if (hit !== undefined) return hit
+  if (hit !== undefined && (!envelope || cached?.seq === seq)) return hit
   const sessions = page.sessions.map(toWire)
   const body = JSON.stringify(
     envelope
@@ -139,10 +145,11 @@ function listBody(page: ListPage, envelope: boolean, consistency: Consistency | 
           ...(page.nextOffset !== undefined ? { nextOffset: page.nextOffset } : {}),
           ...(page.focusRootId !== undefined ? { focusRootId: page.focusRootId, focusRootIndex: page.focusRootIndex } : {}),
           ...consistencyField(consistency),
+          seq,
         }
       : sessions,
   )
-  if (!consistency) bodies.set(page, { ...bodies.get(page), [envelope ? 'envelope' : 'bare']: body })
+  if (!consistency) bodies.set(page, { ...bodies.get(page), [envelope ? 'envelope' : 'bare']: body, ...(envelope ? { seq } : {}) })
   return body
 }
 

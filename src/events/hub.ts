@@ -1,0 +1,146 @@
+// The event hub: every event gets a Studio sequence number, goes into the replay ring, and is written to
+// each subscribed client. Clients resume with Last-Event-ID: what they missed is replayed exactly once,
+// in order, or they get an explicit replay-gap frame. A client that stops reading cannot grow Studio's
+// memory: past its queue budget it gets a gap frame and is disconnected.
+
+import { eventFrame, gapFrame, HEARTBEAT_FRAME, type GapInfo } from './frames.js'
+import { createReplayRing } from './ring.js'
+
+export interface HubEvent {
+  /** The JSON sent to clients. */
+  data: unknown
+  /** The OpenCode directory the event belongs to, if any (for ?directory= filters). */
+  directory: string | null
+}
+
+/** Where a subscriber's frames go: an HTTP response, in practice. */
+export interface Sink {
+  write(chunk: Buffer): boolean
+  /** Bytes accepted but not yet handed to the socket. */
+  readonly writableLength: number
+  end(chunk?: Buffer): void
+  destroy(): void
+}
+
+export interface SubscribeOptions {
+  /** The client's Last-Event-ID, if it is resuming. */
+  lastEventId: number | null
+  /** Only events of this directory (or below it), plus events without a directory. */
+  accepts: (directory: string | null) => boolean
+  sink: Sink
+}
+
+export interface Subscription {
+  close(): void
+}
+
+export type HubListener = (event: HubEvent, seq: number) => void
+
+export interface EventHub {
+  /** The sequence number of the newest event (the first one is firstSeq). */
+  seq(): number
+  readonly firstSeq: number
+  publish(event: HubEvent): number
+  subscribe(options: SubscribeOptions): Subscription
+  /** In-process listeners (status index, session index), called synchronously on publish. */
+  listen(listener: HubListener): () => void
+  stats(): { clients: number; ringBytes: number; ringFrames: number }
+  close(): void
+}
+
+export interface HubOptions {
+  replayBytes: number
+  /** Bytes a client may have queued (accepted but unsent) before it is cut off. */
+  clientQueueBytes: number
+  heartbeatMs: number
+  /** First sequence number; defaults to a time-based value so ids keep growing across restarts. */
+  firstSeq?: number
+}
+
+/** How long a cut-off client gets to take its gap frame before its socket is destroyed. */
+const CUTOFF_GRACE_MS = 5000
+
+interface Client {
+  sink: Sink
+  accepts: (directory: string | null) => boolean
+  lastWrite: number
+  closed: boolean
+}
+
+export function createEventHub(options: HubOptions): EventHub {
+  // Ids derived from the start time keep growing across Studio restarts, so a client resuming with an id
+  // from a previous run is recognised as too old (a replay gap) instead of being matched against
+  // unrelated new events. Microsecond resolution leaves room for a million events per second.
+  const firstSeq = options.firstSeq ?? Date.now() * 1000
+  let seq = firstSeq - 1
+  const ring = createReplayRing(options.replayBytes)
+  const clients = new Set<Client>()
+  const listeners = new Set<HubListener>()
+
+  const heartbeat = setInterval(() => {
+    const now = Date.now()
+    for (const c of clients) if (now - c.lastWrite >= options.heartbeatMs) send(c, HEARTBEAT_FRAME, now)
+  }, Math.max(1000, Math.floor(options.heartbeatMs / 5)))
+  heartbeat.unref()
+
+  function send(client: Client, frame: Buffer, now = Date.now()): void {
+    if (client.closed) return
+    client.sink.write(frame)
+    client.lastWrite = now
+    if (client.sink.writableLength > options.clientQueueBytes) cutOff(client)
+  }
+
+  function cutOff(client: Client): void {
+    const info: GapInfo = { reason: 'client-too-slow', requestedLastEventId: null, seqAtSubscribe: seq, gapSeq: seq + 1 }
+    drop(client)
+    client.sink.end(gapFrame(info))
+    setTimeout(() => client.sink.destroy(), CUTOFF_GRACE_MS).unref()
+  }
+
+  function drop(client: Client): void {
+    client.closed = true
+    clients.delete(client)
+  }
+
+  return {
+    seq: () => seq,
+    firstSeq,
+    publish(event) {
+      seq++
+      const frame = eventFrame(seq, JSON.stringify(event.data))
+      ring.push({ seq, directory: event.directory, bytes: frame })
+      const now = Date.now()
+      for (const c of clients) if (c.accepts(event.directory)) send(c, frame, now)
+      for (const l of listeners) l(event, seq)
+      return seq
+    },
+    subscribe({ lastEventId, accepts, sink }) {
+      const client: Client = { sink, accepts, lastWrite: Date.now(), closed: false }
+      clients.add(client)
+      if (lastEventId !== null) {
+        const gap = (reason: GapInfo['reason']) =>
+          send(client, gapFrame({ reason, requestedLastEventId: lastEventId, seqAtSubscribe: seq, gapSeq: lastEventId + 1 }))
+        if (lastEventId > seq) gap('cursor-ahead')
+        else if (lastEventId < firstSeq - 1) gap('cursor-too-old')
+        else {
+          const replay = ring.since(lastEventId)
+          if (!replay.ok) gap('cursor-too-old')
+          else for (const f of replay.frames) if (accepts(f.directory)) send(client, f.bytes)
+        }
+      }
+      return { close: () => drop(client) }
+    },
+    listen(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    stats: () => ({ clients: clients.size, ringBytes: ring.bytes, ringFrames: ring.length }),
+    close() {
+      clearInterval(heartbeat)
+      for (const c of [...clients]) {
+        drop(c)
+        c.sink.end()
+      }
+    },
+  }
+}

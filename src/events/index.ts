@@ -1,0 +1,64 @@
+// The events part: one upstream subscription feeding one hub that every browser and Studio's own
+// indexes listen to.
+
+import type { Logger } from '../lib/log.js'
+import type { Bridge, UpstreamClient } from '../upstream/index.js'
+import { createEventHub, type EventHub, type HubEvent } from './hub.js'
+import { createUpstreamFeed, type GlobalEvent } from './upstream-feed.js'
+
+export type { EventHub, HubEvent, HubListener, Sink, Subscription } from './hub.js'
+export type { GlobalEvent } from './upstream-feed.js'
+export { retryFrame } from './frames.js'
+
+export interface EventsOptions {
+  replayBytes: number
+  clientQueueBytes: number
+  heartbeatMs: number
+}
+
+export interface Events {
+  hub: EventHub
+  /** True while the upstream subscription is open. */
+  upstreamConnected(): boolean
+  /** Called after every (re)connection to OpenCode's stream: time to reconcile what may have been missed. */
+  onUpstreamConnected(listener: (reconnect: boolean) => void): () => void
+  start(): void
+  close(): Promise<void>
+}
+
+/** Studio's own notices share the stream; their type is namespaced like the Rust Studio's. */
+function notice(type: string, properties: Record<string, unknown>): HubEvent {
+  return { data: { type: `opencode-studio:${type}`, timestamp: Date.now(), properties }, directory: null }
+}
+
+export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; log: Logger; options: EventsOptions }): Events {
+  const hub = createEventHub(deps.options)
+  const connectedListeners = new Set<(reconnect: boolean) => void>()
+  const feed = createUpstreamFeed({
+    bridge: deps.bridge,
+    upstream: deps.upstream,
+    log: deps.log,
+    onEvent: (event: GlobalEvent) => hub.publish({ data: event, directory: typeof event.directory === 'string' ? event.directory : null }),
+    onConnected: ({ reconnect }) => {
+      // a reconnect means events may have been lost while the stream was down: say so
+      hub.publish(notice('upstream-connected', { reconnect, resync: reconnect }))
+      for (const l of connectedListeners) l(reconnect)
+    },
+    onDisconnected: (reason) => {
+      hub.publish(notice('upstream-disconnected', { reason }))
+    },
+  })
+  return {
+    hub,
+    upstreamConnected: () => feed.connected,
+    onUpstreamConnected(listener) {
+      connectedListeners.add(listener)
+      return () => connectedListeners.delete(listener)
+    },
+    start: () => feed.start(),
+    async close() {
+      await feed.close()
+      hub.close()
+    },
+  }
+}

@@ -1,0 +1,50 @@
+// GET /api/global/event: Studio's event stream. One upstream subscription fans out to every client;
+// `id:` lines carry Studio's sequence numbers, so a reconnecting client (EventSource sends Last-Event-ID
+// by itself) gets exactly what it missed, or an explicit replay-gap frame. `?directory=` keeps events of
+// that directory and below (and Studio's own notices, which have none).
+
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { retryFrame, type Events } from '../../events/index.js'
+import { directoryKey } from '../../lib/directory-key.js'
+import { text, type QueryValue } from '../query.js'
+
+export interface EventRoutesOptions {
+  events: Events
+}
+
+/** What EventSource waits before reconnecting after the stream drops. */
+const CLIENT_RETRY_MS = 1000
+
+export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesOptions): Promise<void> {
+  app.get<{ Querystring: Record<string, QueryValue> }>('/api/global/event', (request, reply) => {
+    const lastEventId = cursorOf(request)
+    const filter = text(request.query.directory)
+    const key = filter === null ? null : directoryKey(filter)
+    const accepts = (directory: string | null) => {
+      if (key === null || directory === null) return true
+      const d = directoryKey(directory)
+      return d === key || d.startsWith(key.endsWith('/') ? key : `${key}/`)
+    }
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-opencode-studio-seq': String(events.hub.seq()),
+    })
+    res.write(retryFrame(CLIENT_RETRY_MS))
+    const subscription = events.hub.subscribe({ lastEventId, accepts, sink: res })
+    res.once('close', () => subscription.close())
+  })
+}
+
+/** Last-Event-ID header (what EventSource sends), or `lastEventId` in the query for other clients. */
+function cursorOf(request: FastifyRequest<{ Querystring: Record<string, QueryValue> }>): number | null {
+  const raw = request.headers['last-event-id'] ?? text(request.query.lastEventId) ?? undefined
+  const value = Array.isArray(raw) ? raw[0] : raw
+  if (value === undefined || !/^\d+$/.test(value.trim())) return null
+  return Number(value.trim())
+}
