@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEventHub, type EventHub, type Sink } from './hub.js'
+
+/** A sink that accepts writes but only "sends" them when told to, like a socket of a slow client. */
+function sink(): Sink & { text(): string; ended: boolean; destroyed: boolean; pending: number } {
+  const chunks: Buffer[] = []
+  const s = {
+    pending: 0,
+    ended: false,
+    destroyed: false,
+    write(chunk: Buffer) {
+      chunks.push(chunk)
+      s.pending += chunk.length
+      return true
+    },
+    get writableLength() {
+      return s.pending
+    },
+    end(chunk?: Buffer) {
+      if (chunk) chunks.push(chunk)
+      s.ended = true
+    },
+    destroy() {
+      s.destroyed = true
+    },
+    text: () => Buffer.concat(chunks).toString(),
+  }
+  return s
+}
+
+const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))
+const all = () => true
+
+let hub: EventHub
+afterEach(() => hub?.close())
+
+describe('event hub', () => {
+  it('numbers events and writes them to subscribers as id/data frames', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    const a = sink()
+    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    expect(hub.publish({ data: { type: 'x' }, directory: null })).toBe(1)
+    expect(hub.publish({ data: { type: 'y' }, directory: '/d' })).toBe(2)
+    expect(a.text()).toBe('id: 1\ndata: {"type":"x"}\n\nid: 2\ndata: {"type":"y"}\n\n')
+    expect(hub.seq()).toBe(2)
+  })
+
+  it('replays what a resuming client missed, exactly once, in order, before live events', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    for (let i = 0; i < 5; i++) hub.publish({ data: { i }, directory: null })
+    const a = sink()
+    hub.subscribe({ lastEventId: 2, accepts: all, sink: a })
+    hub.publish({ data: { i: 5 }, directory: null })
+    expect(ids(a.text())).toEqual([3, 4, 5, 6])
+  })
+
+  it('filters replay and live events by directory', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    hub.publish({ data: 1, directory: '/a' })
+    hub.publish({ data: 2, directory: '/b' })
+    const a = sink()
+    hub.subscribe({ lastEventId: 0, accepts: (d) => d === null || d === '/a', sink: a })
+    hub.publish({ data: 3, directory: '/b' })
+    hub.publish({ data: 4, directory: null })
+    expect(ids(a.text())).toEqual([1, 4])
+  })
+
+  it('sends a replay-gap frame for a cursor it cannot serve: too old, from an earlier run, or ahead', () => {
+    hub = createEventHub({ replayBytes: 60, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1000 })
+    for (let i = 0; i < 10; i++) hub.publish({ data: { i }, directory: null })
+    for (const [cursor, reason] of [
+      [1000, 'cursor-too-old'],
+      [5, 'cursor-too-old'],
+      [5000, 'cursor-ahead'],
+    ] as const) {
+      const a = sink()
+      hub.subscribe({ lastEventId: cursor, accepts: all, sink: a })
+      expect(a.text()).toMatch(/^event: replay-gap\ndata: /)
+      const gap = JSON.parse(a.text().split('data: ')[1]!)
+      expect(gap).toMatchObject({ type: 'opencode-studio:replay-gap', properties: { reason, requestedLastEventId: cursor, seqAtSubscribe: 1009 } })
+      expect(ids(a.text())).toEqual([])
+    }
+  })
+
+  it('cuts off a client whose queue grows past its budget, with a gap frame, and keeps serving the others', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
+    const slow = sink()
+    const fast = sink()
+    hub.subscribe({ lastEventId: null, accepts: all, sink: slow })
+    hub.subscribe({ lastEventId: null, accepts: all, sink: fast })
+    const big = 'x'.repeat(300)
+    for (let i = 0; i < 10; i++) {
+      hub.publish({ data: big, directory: null })
+      fast.pending = 0 // the fast client's socket keeps draining
+    }
+    expect(slow.ended).toBe(true)
+    expect(slow.text()).toContain('event: replay-gap')
+    expect(JSON.parse(slow.text().split('event: replay-gap\ndata: ')[1]!).properties.reason).toBe('client-too-slow')
+    expect(ids(slow.text()).length).toBeLessThan(5)
+    expect(ids(fast.text())).toHaveLength(10)
+    expect(hub.stats().clients).toBe(1)
+  })
+
+  it('starts from a time-based sequence by default, so ids grow across restarts', () => {
+    const before = Date.now() * 1000
+    hub = createEventHub({ replayBytes: 1000, clientQueueBytes: 1000, heartbeatMs: 25_000 })
+    expect(hub.firstSeq).toBeGreaterThanOrEqual(before)
+    expect(hub.publish({ data: 1, directory: null })).toBe(hub.firstSeq)
+  })
+
+  it('tells in-process listeners synchronously', () => {
+    hub = createEventHub({ replayBytes: 1000, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
+    const seen: number[] = []
+    const off = hub.listen((_e, seq) => seen.push(seq))
+    hub.publish({ data: 1, directory: null })
+    off()
+    hub.publish({ data: 2, directory: null })
+    expect(seen).toEqual([1])
+  })
+})
