@@ -48,10 +48,12 @@ describe('resolveOpenCodeBinary', () => {
     expect(r).toEqual({ ok: true, binary: { path: first, source: 'path' } })
   })
 
-  it('names the bundled package when PATH only holds its node_modules/.bin link', () => {
+  it("skips Studio's own node_modules/.bin (npm puts it on PATH) for the pinned package", () => {
     const root = fakePackage()
+    // an older opencode-ai under an alias, which npm linked as .bin/opencode: a wrapper script
+    const legacy = file(join(dir, 'node_modules', 'opencode-legacy', 'bin', 'opencode'), '#!/usr/bin/env node\n')
     mkdirSync(join(dir, 'node_modules', '.bin'))
-    symlinkSync(join(root, 'bin', 'opencode.exe'), join(dir, 'node_modules', '.bin', 'opencode'))
+    symlinkSync(legacy, join(dir, 'node_modules', '.bin', 'opencode'))
     const r = resolveOpenCodeBinary({ configured: null, envPath: join(dir, 'node_modules', '.bin'), packageRoot: root })
     expect(r).toEqual({ ok: true, binary: { path: join(root, 'bin', 'opencode.exe'), source: 'package' } })
   })

@@ -4,7 +4,7 @@
 
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, sep } from 'node:path'
 
 export type BinarySource = 'config' | 'path' | 'package'
 
@@ -33,20 +33,20 @@ export function resolveOpenCodeBinary(input: ResolveBinaryInput): ResolveBinaryR
     return { ok: false, message: `configured OpenCode binary is not an executable file: ${input.configured}` }
   }
   const root = input.packageRoot === undefined ? packageRootOf('opencode-ai') : input.packageRoot
-  const bundled = packageCandidates(root, input.platform ?? process.platform, input.arch ?? process.arch).filter(
-    (candidate) => isExecutableFile(candidate) && !isScript(candidate),
-  )
+  // `npm start` / `npm test` put Studio's own node_modules/.bin first on PATH. Whatever `opencode` is
+  // linked there is not the user's choice (with several opencode-ai versions installed it may even be
+  // an old one behind a wrapper script): skip it, the pinned package is taken below.
+  const ownModules = root ? realpathOrSelf(dirname(root)) + sep : null
   for (const dir of (input.envPath ?? '').split(delimiter)) {
     if (!dir) continue
     const candidate = join(dir, 'opencode')
     if (!isExecutableFile(candidate)) continue
-    // `npm start` puts node_modules/.bin first on PATH: that link is the bundled package, say so.
-    const real = realpathSync(candidate)
-    const own = bundled.find((b) => realpathSync(b) === real)
-    return { ok: true, binary: own ? { path: own, source: 'package' } : { path: candidate, source: 'path' } }
+    if (ownModules && realpathOrSelf(candidate).startsWith(ownModules)) continue
+    return { ok: true, binary: { path: candidate, source: 'path' } }
   }
-  const first = bundled[0]
-  if (first) return { ok: true, binary: { path: first, source: 'package' } }
+  for (const candidate of packageCandidates(root, input.platform ?? process.platform, input.arch ?? process.arch)) {
+    if (isExecutableFile(candidate) && !isScript(candidate)) return { ok: true, binary: { path: candidate, source: 'package' } }
+  }
   return {
     ok: false,
     message: 'no OpenCode binary found: set OPENCODE_STUDIO_OPENCODE_BIN, put `opencode` on PATH, or run `npm ci` to install opencode-ai',
@@ -72,6 +72,14 @@ function packageRootOf(name: string, from?: string): string | null {
     return dirname(require.resolve(`${name}/package.json`, paths ? { paths } : undefined))
   } catch {
     return null
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
   }
 }
 

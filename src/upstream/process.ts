@@ -33,11 +33,23 @@ const LISTENING_RE = /listening on (https?:\/\/\S+)/
 const ANSI_RE = /\x1b\[[0-9;?]*[A-Za-z]/g
 
 export function spawnOpenCode(options: SpawnOptions): OpenCodeProcess {
+  // Its own process group: signals go to the whole group, so an `opencode` that is a wrapper script
+  // (older npm installs) cannot leave the real server behind, and a Ctrl-C in Studio's terminal reaches
+  // Studio alone, which then stops OpenCode in order.
   const child = spawn(options.bin, ['serve', '--hostname', '127.0.0.1', '--port', String(options.port)], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   })
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      // the group is gone already
+    }
+  }
   let tail = ''
   let running = true
   let announced: string | null = null
@@ -69,6 +81,7 @@ export function spawnOpenCode(options: SpawnOptions): OpenCodeProcess {
     })
     child.once('exit', (code, signal) => {
       running = false
+      signalGroup('SIGKILL') // nothing the leader started may outlive it
       onEarlyExit(new Error(`opencode exited before listening (${signal ?? `code ${code}`})`))
       // let the last output drain into the tail, unless a grandchild keeps the pipes open
       const done = () => resolve({ code, signal })
@@ -87,7 +100,7 @@ export function spawnOpenCode(options: SpawnOptions): OpenCodeProcess {
     isRunning: () => running,
     outputTail: () => tail.trim(),
     kill: (signal) => {
-      if (running) child.kill(signal)
+      if (running) signalGroup(signal)
     },
   }
 }

@@ -74,7 +74,8 @@ export function createScratch(options: ScratchOptions): Scratch {
       return path
     },
     remove() {
-      rmSync(root, { recursive: true, force: true, maxRetries: 3 })
+      // a process that was just stopped may still be flushing files: retry briefly
+      rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
     },
   }
 }
