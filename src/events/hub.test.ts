@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventHub, type EventHub, type Sink } from './hub.js'
 
 /** A sink that accepts writes but only "sends" them when told to, like a socket of a slow client. */
@@ -82,23 +82,43 @@ describe('event hub', () => {
     }
   })
 
-  it('cuts off a client whose queue grows past its budget, with a gap frame, and keeps serving the others', () => {
+  it('cuts off a client whose backlog passes four times its budget, with a gap frame, and keeps serving the others', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
     const slow = sink()
     const fast = sink()
     hub.subscribe({ lastEventId: null, accepts: all, sink: slow })
     hub.subscribe({ lastEventId: null, accepts: all, sink: fast })
-    const big = 'x'.repeat(300)
+    const big = 'x'.repeat(1500) // one event alone is larger than the budget
     for (let i = 0; i < 10; i++) {
       hub.publish({ data: big, directory: null })
       fast.pending = 0 // the fast client's socket keeps draining
     }
+    expect(ids(fast.text())).toHaveLength(10)
     expect(slow.ended).toBe(true)
     expect(slow.text()).toContain('event: replay-gap')
     expect(JSON.parse(slow.text().split('event: replay-gap\ndata: ')[1]!).properties.reason).toBe('client-too-slow')
-    expect(ids(slow.text()).length).toBeLessThan(5)
-    expect(ids(fast.text())).toHaveLength(10)
+    expect(ids(slow.text())).toHaveLength(3) // 1500, 3000, then 4500 > 4 × 1000 backlog: cut before the 4th
     expect(hub.stats().clients).toBe(1)
+  })
+
+  it('gives a client above its budget a grace period to catch up, then cuts it off', () => {
+    vi.useFakeTimers()
+    try {
+      hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
+      const lagging = sink()
+      hub.subscribe({ lastEventId: null, accepts: all, sink: lagging })
+      hub.publish({ data: 'y'.repeat(1500), directory: null })
+      vi.advanceTimersByTime(3000)
+      expect(lagging.ended).toBe(false)
+      lagging.pending = 0 // it caught up
+      vi.advanceTimersByTime(10_000)
+      expect(lagging.ended).toBe(false)
+      hub.publish({ data: 'y'.repeat(1500), directory: null })
+      vi.advanceTimersByTime(7000) // and now it stays behind
+      expect(lagging.ended).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('starts from a time-based sequence by default, so ids grow across restarts', () => {

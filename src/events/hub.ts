@@ -50,7 +50,11 @@ export interface EventHub {
 
 export interface HubOptions {
   replayBytes: number
-  /** Bytes a client may have queued (accepted but unsent) before it is cut off. */
+  /**
+   * Bytes a client may have queued (accepted but not yet sent). A burst of large events may exceed it
+   * for a moment; a client that stays above it for SLOW_CLIENT_GRACE_MS, or whose backlog passes four
+   * times it, is cut off.
+   */
   clientQueueBytes: number
   heartbeatMs: number
   /** First sequence number; defaults to a time-based value so ids keep growing across restarts. */
@@ -59,11 +63,18 @@ export interface HubOptions {
 
 /** How long a cut-off client gets to take its gap frame before its socket is destroyed. */
 const CUTOFF_GRACE_MS = 5000
+/** How long a client may stay above its queue budget (a slow link catching up) before it is cut off. */
+const SLOW_CLIENT_GRACE_MS = 5000
+/** A backlog this many times the budget is cut off at once: a client that far behind is not catching up. */
+const HARD_CAP_FACTOR = 4
+const CHECK_MS = 1000
 
 interface Client {
   sink: Sink
   accepts: (directory: string | null) => boolean
   lastWrite: number
+  /** Since when the backlog has been above the budget (null: it is not). */
+  overSince: number | null
   closed: boolean
 }
 
@@ -77,17 +88,32 @@ export function createEventHub(options: HubOptions): EventHub {
   const clients = new Set<Client>()
   const listeners = new Set<HubListener>()
 
-  const heartbeat = setInterval(() => {
+  const timer = setInterval(() => {
     const now = Date.now()
-    for (const c of clients) if (now - c.lastWrite >= options.heartbeatMs) send(c, HEARTBEAT_FRAME, now)
-  }, Math.max(1000, Math.floor(options.heartbeatMs / 5)))
-  heartbeat.unref()
+    for (const c of clients) {
+      if (tooSlow(c, now)) cutOff(c)
+      else if (now - c.lastWrite >= options.heartbeatMs) send(c, HEARTBEAT_FRAME, now)
+    }
+  }, Math.min(CHECK_MS, options.heartbeatMs))
+  timer.unref()
+
+  /** Judged on the backlog left from earlier frames, so one large event alone never cuts a client off. */
+  function tooSlow(client: Client, now: number): boolean {
+    const backlog = client.sink.writableLength
+    if (backlog > options.clientQueueBytes * HARD_CAP_FACTOR) return true
+    if (backlog <= options.clientQueueBytes) {
+      client.overSince = null
+      return false
+    }
+    client.overSince ??= now
+    return now - client.overSince > SLOW_CLIENT_GRACE_MS
+  }
 
   function send(client: Client, frame: Buffer, now = Date.now()): void {
     if (client.closed) return
+    if (tooSlow(client, now)) return cutOff(client)
     client.sink.write(frame)
     client.lastWrite = now
-    if (client.sink.writableLength > options.clientQueueBytes) cutOff(client)
   }
 
   function cutOff(client: Client): void {
@@ -115,7 +141,7 @@ export function createEventHub(options: HubOptions): EventHub {
       return seq
     },
     subscribe({ lastEventId, accepts, sink }) {
-      const client: Client = { sink, accepts, lastWrite: Date.now(), closed: false }
+      const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, closed: false }
       clients.add(client)
       if (lastEventId !== null) {
         const gap = (reason: GapInfo['reason']) =>
@@ -136,7 +162,7 @@ export function createEventHub(options: HubOptions): EventHub {
     },
     stats: () => ({ clients: clients.size, ringBytes: ring.bytes, ringFrames: ring.length }),
     close() {
-      clearInterval(heartbeat)
+      clearInterval(timer)
       for (const c of [...clients]) {
         drop(c)
         c.sink.end()

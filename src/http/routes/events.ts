@@ -31,7 +31,8 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // when the stream ends (shutdown, a slow client cut off) the connection goes with it
+      connection: 'close',
       'x-accel-buffering': 'no',
       'x-opencode-studio-seq': String(events.hub.seq()),
     })
