@@ -59,11 +59,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     candidateDirectories: () => sessions.recentDirectories(ACTIVE_WINDOW_MS),
     defaultDirectory: config.opencode.mode === 'spawn' ? config.opencode.cwd : null,
   })
-  // Session events tell the index to look at storage now; a reconnect means some may have been missed.
+  // OpenCode's session events keep the index current; storage is the backstop (and catches up after a
+  // reconnect, since events may have been missed meanwhile).
   events.hub.listen((event) => {
-    if ((event.data as GlobalEvent).payload?.type?.startsWith('session.')) sessions.poke()
+    const payload = (event.data as GlobalEvent).payload
+    if (payload?.type?.startsWith('session.')) sessions.applyEvent(payload.type, payload.properties ?? {})
   })
-  events.onUpstreamConnected(() => sessions.poke())
+  events.onUpstreamConnected(() => {
+    sessions.setLive(true)
+    sessions.poke()
+  })
+  events.onUpstreamDisconnected(() => sessions.setLive(false))
   const server = await buildServer({ config, bridge, upstream, sessions, events, status, log, startedAt })
 
   let closing: Promise<void> | null = null

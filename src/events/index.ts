@@ -22,6 +22,7 @@ export interface Events {
   upstreamConnected(): boolean
   /** Called after every (re)connection to OpenCode's stream: time to reconcile what may have been missed. */
   onUpstreamConnected(listener: (reconnect: boolean) => void): () => void
+  onUpstreamDisconnected(listener: () => void): () => void
   start(): void
   close(): Promise<void>
 }
@@ -34,6 +35,7 @@ function notice(type: string, properties: Record<string, unknown>): HubEvent {
 export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; log: Logger; options: EventsOptions }): Events {
   const hub = createEventHub(deps.options)
   const connectedListeners = new Set<(reconnect: boolean) => void>()
+  const disconnectedListeners = new Set<() => void>()
   const feed = createUpstreamFeed({
     bridge: deps.bridge,
     upstream: deps.upstream,
@@ -46,6 +48,7 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     },
     onDisconnected: (reason) => {
       hub.publish(notice('upstream-disconnected', { reason }))
+      for (const l of disconnectedListeners) l()
     },
   })
   return {
@@ -54,6 +57,10 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     onUpstreamConnected(listener) {
       connectedListeners.add(listener)
       return () => connectedListeners.delete(listener)
+    },
+    onUpstreamDisconnected(listener) {
+      disconnectedListeners.add(listener)
+      return () => disconnectedListeners.delete(listener)
     },
     start: () => feed.start(),
     async close() {

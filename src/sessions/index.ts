@@ -4,6 +4,7 @@
 
 import type { Logger } from '../lib/log.js'
 import { createSleeper } from '../lib/sleeper.js'
+import { summaryFromInfo } from '../storage/index.js'
 import type {
   Consistency,
   MessagePage,
@@ -27,6 +28,11 @@ export type { ListPage, ListQuery, Scope } from './tree-page.js'
 
 /** How often storage is looked at. SQLite's check is one PRAGMA when nothing changed. */
 const REFRESH_MS = { sqlite: 250, json: 1000, none: 1000 } as const
+/**
+ * While OpenCode's events flow, they keep the index current and storage is only a safety net, looked
+ * at this often (and file-system watches are off, so a burst of writes costs no storage passes).
+ */
+const LIVE_REFRESH_MS = 2000
 /** After a file-system change notice, wait this long so a burst of writes becomes one pass. */
 const COALESCE_MS = 15
 
@@ -55,8 +61,12 @@ export interface SessionIndex {
   readSession(id: string): Promise<ReadResult<SessionInfo | null>>
   readSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   readMessages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
-  /** Something probably changed (an event from OpenCode): look at storage now instead of at the next tick. */
+  /** Something probably changed: look at storage now instead of at the next tick. */
   poke(): void
+  /** A session.created / session.updated / session.deleted event from OpenCode: applied at once. */
+  applyEvent(type: string, properties: Record<string, unknown>): void
+  /** Whether OpenCode's event stream is connected (events then drive the index; storage is the backstop). */
+  setLive(live: boolean): void
   status(): IndexStatus
   start(): void
   close(): Promise<void>
@@ -85,6 +95,7 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
   /** Set by poke(): look again right after the current pass instead of sleeping. */
   let dirty = false
   let unwatch: (() => void) | null = null
+  let live = false
   let loop: Promise<void> | null = null
   let markReady: () => void = () => {}
   const firstLoad = new Promise<void>((resolve) => (markReady = resolve))
@@ -123,8 +134,13 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     syncedSeq = passSeq
     lastError = null
     lastRefreshAt = Date.now()
+    watch()
+  }
+
+  /** File-system watches only while events are not flowing. */
+  function watch(): void {
     unwatch?.()
-    unwatch = reader?.watch(poke) ?? null
+    unwatch = !live && loadedFrom ? loadedFrom.watch(poke) : null
   }
 
   function poke(): void {
@@ -151,7 +167,8 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
         await sleeper.sleep(COALESCE_MS)
         continue
       }
-      await sleeper.sleep(REFRESH_MS[storage.describe().kind])
+      const kind = storage.describe().kind
+      await sleeper.sleep(live && kind !== 'none' ? LIVE_REFRESH_MS : REFRESH_MS[kind])
     }
   }
 
@@ -198,6 +215,24 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     readSessions: (ids) => current()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
     readMessages: (sessionId, page) => current()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
     poke,
+    applyEvent(type, properties) {
+      if (loadedFrom === undefined || loadedFrom !== storage.reader()) return // the load in progress will see it
+      if (type === 'session.deleted') {
+        const info = properties.info as Record<string, unknown> | undefined
+        const id = typeof info?.id === 'string' ? info.id : typeof properties.sessionID === 'string' ? properties.sessionID : null
+        if (id) store.remove(id)
+        return
+      }
+      if (type !== 'session.created' && type !== 'session.updated') return
+      const summary = summaryFromInfo(properties.info)
+      if (summary) store.upsert(summary)
+    },
+    setLive(next) {
+      if (next === live) return
+      live = next
+      watch()
+      if (!live) poke() // events stopped: catch up from storage now
+    },
     status: () => ({
       storage: storage.describe().kind,
       location: storage.describe().location,

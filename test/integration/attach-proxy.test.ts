@@ -7,6 +7,7 @@ import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { RECORDED_HEALTH } from '../support/fake-opencode.js'
 import { openSse } from '../support/sse.js'
+import { waitFor } from '../harness/wait.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
 let mock: MockLlm
@@ -65,7 +66,11 @@ describe('generic proxy', () => {
     const direct = await json(`${opencode.url}/session/${created.body.id}`)
     expect(direct.body.title).toBe('via studio')
 
-    const listed = await json(`${studio.url}/api/session?directory=${enc(dir)}`)
+    // the list is Studio's own (from storage), which follows OpenCode within a fraction of a second
+    const listed = await waitFor(async () => {
+      const r = await json(`${studio.url}/api/session?directory=${enc(dir)}`)
+      return r.body.length > 0 ? r : null
+    }, { what: 'session listed' })
     expect(listed.body.map((s: { id: string }) => s.id)).toEqual([created.body.id])
 
     const deleted = await json(`${studio.url}/api/session/${created.body.id}?directory=${enc(dir)}`, { method: 'DELETE' })

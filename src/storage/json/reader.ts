@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
 import type { MessageWithParts, ReadResult, SessionInfo, SessionSummary, StorageReader } from '../types.js'
 import { createJsonFileCache, type JsonRead } from './read-json.js'
+import { summaryFromInfo } from '../session-info.js'
 import { watchPaths } from '../watch.js'
 import { jsonLayout, stemOf } from './layout.js'
 
@@ -53,7 +54,7 @@ export function createJsonReader(dataDir: string): StorageReader {
     await inBatches(files, async (file) => {
       const read = await cache.read(file.path)
       if (!noteRead(read, tracker)) return
-      const summary = summaryFromJson(read.value, file.id)
+      const summary = summaryFromInfo(read.value, file.id)
       if (!summary) {
         tracker.note('parseSkip')
         return
@@ -179,26 +180,6 @@ function noteRead(read: JsonRead, tracker: ConsistencyTracker): read is Extract<
   return false
 }
 
-function summaryFromJson(value: unknown, stem: string): SessionSummary | null {
-  if (!isObject(value)) return null
-  const time = isObject(value.time) ? value.time : {}
-  const directory = str(value.directory)
-  if (!directory) return null
-  const share = isObject(value.share) ? str(value.share.url) : null
-  return {
-    id: str(value.id) ?? stem,
-    projectID: str(value.projectID) ?? 'global',
-    directory,
-    parentID: str(value.parentID),
-    title: str(value.title) ?? '',
-    slug: str(value.slug) ?? '',
-    timeCreated: num(time.created),
-    timeUpdated: num(time.updated),
-    shareUrl: share,
-    revert: isObject(value.revert) ? value.revert : null,
-  }
-}
-
 async function listDir(dir: string): Promise<string[]> {
   try {
     return await readdir(dir)
@@ -213,12 +194,4 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0
 }
