@@ -7,8 +7,10 @@ import { eventFrame, gapFrame, HEARTBEAT_FRAME, type GapInfo } from './frames.js
 import { createReplayRing } from './ring.js'
 
 export interface HubEvent {
-  /** The JSON sent to clients. */
+  /** The event as an object (for in-process listeners). */
   data: unknown
+  /** The same event already serialised, when it arrived as text: sent as is, saving a JSON.stringify per event. */
+  raw?: string
   /** The OpenCode directory the event belongs to, if any (for ?directory= filters). */
   directory: string | null
 }
@@ -133,7 +135,7 @@ export function createEventHub(options: HubOptions): EventHub {
     firstSeq,
     publish(event) {
       seq++
-      const frame = eventFrame(seq, JSON.stringify(event.data))
+      const frame = eventFrame(seq, event.raw ?? JSON.stringify(event.data))
       ring.push({ seq, directory: event.directory, bytes: frame })
       const now = Date.now()
       for (const c of clients) if (c.accepts(event.directory)) send(c, frame, now)

@@ -40,7 +40,8 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     bridge: deps.bridge,
     upstream: deps.upstream,
     log: deps.log,
-    onEvent: (event: GlobalEvent) => hub.publish({ data: event, directory: typeof event.directory === 'string' ? event.directory : null }),
+    onEvent: (event: GlobalEvent, raw: string) =>
+      hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null }),
     onConnected: ({ reconnect }) => {
       // a reconnect means events may have been lost while the stream was down: say so
       hub.publish(notice('upstream-connected', { reconnect, resync: reconnect }))

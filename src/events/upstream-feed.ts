@@ -22,7 +22,8 @@ export interface GlobalEvent {
 }
 
 export interface FeedCallbacks {
-  onEvent(event: GlobalEvent): void
+  /** `raw` is the event's JSON text exactly as OpenCode sent it. */
+  onEvent(event: GlobalEvent, raw: string): void
   onConnected(info: { reconnect: boolean }): void
   onDisconnected(reason: string): void
 }
@@ -94,7 +95,7 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
         }
         const type = event?.payload?.type
         if (typeof type !== 'string' || type === 'sync' || CONNECTION_EVENTS.has(type)) return
-        deps.onEvent(event)
+        deps.onEvent(event, message.data)
       },
     })
     const decoder = new TextDecoder()
