@@ -55,6 +55,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(lib|config|storage)/' },
     },
     {
+      name: 'attachments-use-config-and-lib',
+      comment: 'the cache never talks to OpenCode: the prompt route sends what it produces',
+      severity: 'error',
+      from: { path: '^src/attachments/' },
+      to: { path: '^src/', pathNot: '^src/(lib|config|attachments)/' },
+    },
+    {
       name: 'events-use-upstream-and-lib',
       severity: 'error',
       from: { path: '^src/events/' },

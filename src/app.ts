@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from './config/index.js'
 import { createLogger, type Logger } from './lib/log.js'
 import { buildServer } from './http/server.js'
+import { createAttachments, type Attachments } from './attachments/index.js'
 import { createEvents, type Events, type GlobalEvent } from './events/index.js'
 import { createSessionIndex, type SessionIndex } from './sessions/index.js'
 import { createStatusIndex, type StatusIndex } from './status/index.js'
@@ -15,6 +16,7 @@ import { createBridge, createUpstreamClient, type Bridge, type UpstreamClient } 
 const HEARTBEAT_MS = 25_000
 /** Sessions updated this recently mark directories the status index polls from the start. */
 const ACTIVE_WINDOW_MS = 10 * 60_000
+const DAY_MS = 86_400_000
 
 export interface App {
   config: Config
@@ -24,6 +26,7 @@ export interface App {
   sessions: SessionIndex
   events: Events
   status: StatusIndex
+  attachments: Attachments
   server: FastifyInstance
   /** Starts OpenCode (spawn or attach) and listens; resolves with Studio's URL. */
   start(): Promise<string>
@@ -70,7 +73,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sessions.poke()
   })
   events.onUpstreamDisconnected(() => sessions.setLive(false))
-  const server = await buildServer({ config, bridge, upstream, sessions, events, status, log, startedAt })
+  const attachments = createAttachments(
+    {
+      dataDir: config.dataDir,
+      maxFileBytes: config.attachments.maxFileBytes,
+      cacheBytes: config.attachments.cacheBytes,
+      maxAgeMs: config.attachments.maxAgeDays * DAY_MS,
+      ...(config.opencode.env.HOME ? { home: config.opencode.env.HOME } : {}),
+    },
+    log.child({ part: 'attachments' }),
+  )
+  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt })
 
   let closing: Promise<void> | null = null
   return {
@@ -81,8 +94,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sessions,
     events,
     status,
+    attachments,
     server,
     async start() {
+      await attachments.start()
       bridge.start()
       sessions.start()
       events.start()
@@ -97,6 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await status.close()
         await events.close()
         await sessions.close()
+        attachments.close()
         await upstream.close()
         await bridge.close()
       })()

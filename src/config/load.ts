@@ -96,6 +96,11 @@ export function loadConfig(input: LoadInput): LoadResult {
       clientQueueBytes: get('events.clientQueueBytes') ?? 4 * 1024 * 1024,
     },
     status: { timeoutMs: get('status.timeoutMs') ?? 1500 },
+    attachments: {
+      maxFileBytes: get('attachments.maxFileBytes') ?? 50 * 1024 * 1024,
+      cacheBytes: get('attachments.cacheBytes') ?? 1024 * 1024 * 1024,
+      maxAgeDays: get('attachments.maxAgeDays') ?? 30,
+    },
   }
   return { kind: 'config', config: deepFreeze(config), warnings }
 }

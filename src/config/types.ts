@@ -19,6 +19,7 @@ export interface Config {
   readonly opencode: OpenCodeConfig
   readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number }
   readonly status: { readonly timeoutMs: number }
+  readonly attachments: { readonly maxFileBytes: number; readonly cacheBytes: number; readonly maxAgeDays: number }
 }
 
 export interface OpenCodeConfig {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
+import type { Attachments } from '../attachments/index.js'
 import type { Events } from '../events/index.js'
 import type { SessionIndex } from '../sessions/index.js'
 import type { StatusIndex } from '../status/index.js'
@@ -12,7 +13,11 @@ import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { createForward, proxyRoutes } from './routes/proxy.js'
+import { installMetrics } from './metrics.js'
+import { attachmentRoutes } from './routes/attachments.js'
 import { eventRoutes } from './routes/events.js'
+import { promptRoutes } from './routes/prompt.js'
+import { uploadRoutes } from './routes/upload.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
@@ -25,6 +30,7 @@ export interface HttpDeps {
   sessions: SessionIndex
   events: Events
   status: StatusIndex
+  attachments: Attachments
   log: Logger
   startedAt: number
 }
@@ -82,7 +88,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     throw routeNotFound(request.method, request.url.split('?')[0] ?? '')
   })
 
-  // 5. Studio's own routes.
+  // 5. Metrics count every request from here on.
+  installMetrics(app, deps)
+
+  // 6. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
@@ -94,7 +103,16 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     forward: createForward(proxy),
   })
 
-  // 6. Last: everything else under /api goes to OpenCode.
+  await app.register(promptRoutes, {
+    attachments: deps.attachments,
+    upstream: deps.upstream,
+    defaultDirectory: deps.config.opencode.cwd,
+    maxBodyBytes: deps.config.maxBodyBytes,
+  })
+  await app.register(uploadRoutes, { attachments: deps.attachments, events: deps.events, maxFileBytes: deps.config.attachments.maxFileBytes })
+  await app.register(attachmentRoutes, { attachments: deps.attachments })
+
+  // 7. Last: everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)
 
   return app

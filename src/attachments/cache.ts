@@ -1,0 +1,251 @@
+// The persistent attachment cache: content-addressed blob files holding the base64 text a data URL needs
+// (blobs/<2 hex>/<sha256 of the raw bytes>), and an index in studio.db from a file version
+// (real path, size, mtime in ns, mime) to its blob. A resend of an unchanged file is a lookup and a file
+// stream; nothing is read or encoded again. Bounded by total size and age, least recently used first.
+
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs'
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { commitTemp, removeQuietly, TEMP_MARK, tempPathFor } from '../lib/fs-atomic.js'
+import { createBase64Encoder } from './base64-stream.js'
+import type { StudioDb } from './db.js'
+
+export interface SourceKey {
+  realPath: string
+  size: number
+  mtimeNs: bigint
+  mime: string
+}
+
+export interface BlobRef {
+  digest: string
+  rawBytes: number
+  /** Size of the blob file: the base64 text. */
+  b64Bytes: number
+  path: string
+}
+
+export interface CacheLimits {
+  maxBytes: number
+  maxAgeMs: number
+}
+
+export interface CacheStats {
+  hits: number
+  misses: number
+  bytesServed: number
+  bytesEncoded: number
+  evictions: number
+  evictedBytes: number
+  entries: number
+  sources: number
+  bytes: number
+  maxBytes: number
+  maxAgeDays: number
+}
+
+export interface AttachmentCache {
+  /** The blob of exactly this file version, or null (counted as a hit or a miss). */
+  lookup(key: SourceKey): BlobRef | null
+  /** Reads and encodes the file into a blob (durably), indexes it; the miss path. */
+  encode(key: SourceKey): Promise<BlobRef>
+  /** Takes a base64 file written while an upload streamed in, as the blob of that file version. */
+  adopt(tempB64: string, digest: string, rawBytes: number, b64Bytes: number, key: SourceKey): Promise<BlobRef>
+  /** Keeps a blob from eviction (a forward in flight is about to stream it); returns the release. */
+  pin(digest: string): () => void
+  /** A stream of the blob's base64 text. */
+  open(blob: BlobRef): ReadStream
+  /** A temp path in the blob folder (for uploads encoding as they stream). */
+  tempPath(): string
+  evict(now?: number): { count: number; bytes: number }
+  sweep(): Promise<{ temps: number; orphanBlobs: number; danglingRows: number }>
+  stats(): CacheStats
+}
+
+const METRICS = ['hits', 'misses', 'bytesServed', 'bytesEncoded', 'evictions', 'evictedBytes'] as const
+type Metric = (typeof METRICS)[number]
+
+export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLimits): AttachmentCache {
+  const blobsDir = join(dir, 'blobs')
+  const pinned = new Map<string, number>()
+  const q = {
+    source: db.prepare(
+      `SELECT b.digest, b.raw_bytes, b.b64_bytes FROM attachment_source s JOIN attachment_blob b ON b.digest = s.digest
+       WHERE s.real_path = ? AND s.size = ? AND s.mtime_ns = ? AND s.mime = ?`,
+    ),
+    touchSource: db.prepare(
+      'UPDATE attachment_source SET last_accessed_at = ?, hit_count = hit_count + 1 WHERE real_path = ? AND size = ? AND mtime_ns = ? AND mime = ?',
+    ),
+    touchBlob: db.prepare('UPDATE attachment_blob SET last_accessed_at = ? WHERE digest = ?'),
+    upsertBlob: db.prepare(
+      `INSERT INTO attachment_blob (digest, raw_bytes, b64_bytes, created_at, last_accessed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (digest) DO UPDATE SET last_accessed_at = excluded.last_accessed_at`,
+    ),
+    upsertSource: db.prepare(
+      `INSERT INTO attachment_source (real_path, size, mtime_ns, mime, digest, created_at, last_accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (real_path, size, mtime_ns, mime) DO UPDATE SET digest = excluded.digest, last_accessed_at = excluded.last_accessed_at`,
+    ),
+    metric: db.prepare('UPDATE attachment_metric SET value = value + ? WHERE name = ?'),
+    metrics: db.prepare('SELECT name, value FROM attachment_metric'),
+    totals: db.prepare('SELECT count(*) AS entries, coalesce(sum(b64_bytes), 0) AS bytes FROM attachment_blob'),
+    sources: db.prepare('SELECT count(*) FROM attachment_source').pluck(),
+    lru: db.prepare('SELECT digest, b64_bytes, last_accessed_at FROM attachment_blob ORDER BY last_accessed_at, digest'),
+    deleteBlob: db.prepare('DELETE FROM attachment_blob WHERE digest = ?'),
+    allDigests: db.prepare('SELECT digest FROM attachment_blob').pluck(),
+    uploads: db.prepare('SELECT temp_path FROM upload_in_flight').pluck(),
+    clearUploads: db.prepare('DELETE FROM upload_in_flight'),
+  }
+  for (const name of METRICS) db.prepare('INSERT OR IGNORE INTO attachment_metric (name, value) VALUES (?, 0)').run(name)
+  const count = (name: Metric, by = 1) => q.metric.run(by, name)
+
+  const blobPath = (digest: string) => join(blobsDir, digest.slice(0, 2), digest)
+
+  /** The blob file is durable before its row exists, so a crash leaves at worst an unindexed file. */
+  const index = db.transaction((blob: { digest: string; rawBytes: number; b64Bytes: number }, key: SourceKey, now: number) => {
+    q.upsertBlob.run(blob.digest, blob.rawBytes, blob.b64Bytes, now, now)
+    q.upsertSource.run(key.realPath, key.size, key.mtimeNs, key.mime, blob.digest, now, now)
+  })
+
+  async function place(temp: string, digest: string): Promise<string> {
+    const final = blobPath(digest)
+    await mkdir(join(blobsDir, digest.slice(0, 2)), { recursive: true })
+    // same digest, same content: a blob that is already there is kept and the new copy dropped
+    if (await stat(final).then(() => true, () => false)) await removeQuietly(temp)
+    else await commitTemp(temp, final, true)
+    return final
+  }
+
+  const cache: AttachmentCache = {
+    lookup(key) {
+      const row = q.source.get(key.realPath, key.size, key.mtimeNs, key.mime) as { digest: string; raw_bytes: number; b64_bytes: number } | undefined
+      if (!row) {
+        count('misses')
+        return null
+      }
+      const now = Date.now()
+      q.touchSource.run(now, key.realPath, key.size, key.mtimeNs, key.mime)
+      q.touchBlob.run(now, row.digest)
+      count('hits')
+      count('bytesServed', row.b64_bytes)
+      return { digest: row.digest, rawBytes: row.raw_bytes, b64Bytes: row.b64_bytes, path: blobPath(row.digest) }
+    },
+
+    async encode(key) {
+      await mkdir(blobsDir, { recursive: true })
+      const temp = join(blobsDir, `${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`)
+      const encoder = createBase64Encoder()
+      const out = createWriteStream(temp)
+      try {
+        await pipeline(createReadStream(key.realPath), encoder, out)
+      } catch (err) {
+        await removeQuietly(temp)
+        throw err
+      }
+      const digest = encoder.digest()
+      const b64Bytes = out.bytesWritten
+      if (encoder.rawBytes() !== key.size) {
+        await removeQuietly(temp)
+        throw new Error('the file changed while it was read')
+      }
+      const path = await place(temp, digest)
+      index({ digest, rawBytes: encoder.rawBytes(), b64Bytes }, key, Date.now())
+      count('bytesEncoded', encoder.rawBytes())
+      return { digest, rawBytes: encoder.rawBytes(), b64Bytes, path }
+    },
+
+    async adopt(tempB64, digest, rawBytes, b64Bytes, key) {
+      const path = await place(tempB64, digest)
+      index({ digest, rawBytes, b64Bytes }, key, Date.now())
+      count('bytesEncoded', rawBytes)
+      return { digest, rawBytes, b64Bytes, path }
+    },
+
+    pin(digest) {
+      pinned.set(digest, (pinned.get(digest) ?? 0) + 1)
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        const n = (pinned.get(digest) ?? 1) - 1
+        if (n <= 0) pinned.delete(digest)
+        else pinned.set(digest, n)
+      }
+    },
+
+    open: (blob) => createReadStream(blob.path),
+
+    tempPath: () => tempPathFor(join(blobsDir, 'upload')),
+
+    evict(now = Date.now()) {
+      const rows = q.lru.all() as { digest: string; b64_bytes: number; last_accessed_at: number }[]
+      let total = rows.reduce((n, r) => n + r.b64_bytes, 0)
+      const victims: { digest: string; bytes: number }[] = []
+      for (const r of rows) {
+        const old = now - r.last_accessed_at > limits.maxAgeMs
+        if (!old && total <= limits.maxBytes) break
+        if (pinned.has(r.digest)) continue // a forward in flight is streaming it
+        victims.push({ digest: r.digest, bytes: r.b64_bytes })
+        total -= r.b64_bytes
+      }
+      if (victims.length === 0) return { count: 0, bytes: 0 }
+      db.transaction(() => {
+        for (const v of victims) q.deleteBlob.run(v.digest) // source rows go with it (ON DELETE CASCADE)
+      })()
+      for (const v of victims) void unlink(blobPath(v.digest)).catch(() => {})
+      const bytes = victims.reduce((n, v) => n + v.bytes, 0)
+      count('evictions', victims.length)
+      count('evictedBytes', bytes)
+      return { count: victims.length, bytes }
+    },
+
+    /** Start-up clean-up: nothing a crash left behind survives a restart. */
+    async sweep() {
+      let temps = 0
+      let orphanBlobs = 0
+      for (const temp of q.uploads.all() as string[]) {
+        if (await stat(temp).then(() => true, () => false)) temps++
+        await removeQuietly(temp)
+      }
+      q.clearUploads.run()
+      const known = new Set(q.allDigests.all() as string[])
+      const onDisk = new Set<string>()
+      for (const shard of await readdir(blobsDir).catch(() => [] as string[])) {
+        const shardDir = join(blobsDir, shard)
+        if (shard.startsWith(TEMP_MARK)) {
+          await rm(shardDir, { force: true })
+          temps++
+          continue
+        }
+        for (const name of await readdir(shardDir).catch(() => [] as string[])) {
+          if (name.startsWith(TEMP_MARK)) {
+            await removeQuietly(join(shardDir, name))
+            temps++
+          } else if (!known.has(name)) {
+            await removeQuietly(join(shardDir, name))
+            orphanBlobs++
+          } else onDisk.add(name)
+        }
+      }
+      const dangling = [...known].filter((d) => !onDisk.has(d))
+      db.transaction(() => {
+        for (const d of dangling) q.deleteBlob.run(d)
+      })()
+      return { temps, orphanBlobs, danglingRows: dangling.length }
+    },
+
+    stats() {
+      const m = Object.fromEntries((q.metrics.all() as { name: Metric; value: number }[]).map((r) => [r.name, r.value])) as Record<Metric, number>
+      const totals = q.totals.get() as { entries: number; bytes: number }
+      return {
+        ...m,
+        entries: totals.entries,
+        sources: q.sources.get() as number,
+        bytes: totals.bytes,
+        maxBytes: limits.maxBytes,
+        maxAgeDays: limits.maxAgeMs / 86_400_000,
+      }
+    },
+  }
+  return cache
+}

@@ -1,0 +1,39 @@
+// POST /api/fs/upload?directory=…&path=…&overwrite=true|false: writes the raw body into the workspace
+// (streamed, never buffered), registers it in the attachment cache, and tells event-stream clients.
+// Its own plugin scope, because the body must stay unread until the handler streams it.
+
+import { sep } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { uploadPathRequired, uploadTooLarge, workspaceRequired, type Attachments } from '../../attachments/index.js'
+import type { Events } from '../../events/index.js'
+import { strictBool, text, type QueryValue } from '../query.js'
+
+export interface UploadRoutesOptions {
+  attachments: Attachments
+  events: Events
+  maxFileBytes: number
+}
+
+export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOptions): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+
+  app.post<{ Querystring: Record<string, QueryValue> }>('/api/fs/upload', async (request) => {
+    const q = request.query
+    const header = request.headers['x-opencode-directory']
+    // the header wins over the query, as in the Rust Studio
+    const workspace = (typeof header === 'string' ? text(header) : null) ?? text(q.directory)
+    if (!workspace) throw workspaceRequired()
+    const path = text(q.path)
+    if (!path) throw uploadPathRequired()
+    if (Number(request.headers['content-length'] ?? 0) > options.maxFileBytes) throw uploadTooLarge(options.maxFileBytes)
+
+    const result = await options.attachments.upload({ source: request.raw, workspace, path, overwrite: strictBool(q.overwrite) })
+    const shown = result.path.split(sep).join('/')
+    options.events.hub.publish({
+      data: { type: 'opencode-studio:fs-changed', timestamp: Date.now(), properties: { directory: workspace, changeType: 'upload', paths: [shown] } },
+      directory: workspace,
+    })
+    return { success: true, path: shown, bytes: result.bytes }
+  })
+}
