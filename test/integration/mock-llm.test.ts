@@ -49,7 +49,7 @@ describe('mock LLM behind the real OpenCode', () => {
     const text = reply.parts.find((p) => p.type === 'text')?.text
     expect(text).toBe('ECHO: what is this | parts=text:1,image_url:1 | attachments=1 bytes=70')
     const [seen] = mock.agentRequests()
-    expect(seen?.lastUser?.attachments).toEqual([{ type: 'image_url', mime: 'image/png', bytes: 70 }])
+    expect(seen?.lastUser?.attachments).toMatchObject([{ type: 'image_url', mime: 'image/png', bytes: 70, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }])
     expect(seen?.toolsOffered).toContain('bash')
   })
 

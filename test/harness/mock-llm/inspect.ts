@@ -1,11 +1,14 @@
 // Pure helpers that read an OpenAI chat-completions request body: what the model was sent.
+
+import { createHash } from 'node:crypto'
 // Shared by the reply logic and the request log, so both describe the same thing.
 
 export interface ContentSummary {
   text: string
   textChars: number
   partTypes: string[]
-  attachments: { type: string; mime: string | null; bytes: number }[]
+  /** sha256 is of the decoded bytes, so a test can check the model got exactly the file's content. */
+  attachments: { type: string; mime: string | null; bytes: number; sha256: string | null }[]
   attachmentBytes: number
 }
 
@@ -18,14 +21,13 @@ export interface ChatMessage {
 
 const DATA_URL_RE = /^data:([^;,]*)(;base64)?,/
 
-/** Bytes a data URL decodes to (0 for anything else). */
-export function dataUrlBytes(url: string): { mime: string | null; bytes: number } {
+/** What a data URL decodes to: its mime, byte count and SHA-256 (null/0 for anything else). */
+export function dataUrlBytes(url: string): { mime: string | null; bytes: number; sha256: string | null } {
   const m = DATA_URL_RE.exec(url)
-  if (!m) return { mime: null, bytes: 0 }
+  if (!m) return { mime: null, bytes: 0, sha256: null }
   const payload = url.slice(m[0].length)
-  if (!m[2]) return { mime: m[1] || null, bytes: Buffer.byteLength(decodeURIComponent(payload)) }
-  const pad = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0
-  return { mime: m[1] || null, bytes: Math.floor((payload.length * 3) / 4) - pad }
+  const data = m[2] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload))
+  return { mime: m[1] || null, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') }
 }
 
 /** Summarises one message's content (a string or an array of typed parts). */
@@ -42,8 +44,8 @@ export function summarizeContent(content: unknown): ContentSummary {
       if (type === 'text' && typeof part.text === 'string') texts.push(part.text)
       const url = attachmentUrl(part)
       if (url !== null) {
-        const { mime, bytes } = dataUrlBytes(url)
-        out.attachments.push({ type, mime, bytes })
+        const { mime, bytes, sha256 } = dataUrlBytes(url)
+        out.attachments.push({ type, mime, bytes, sha256 })
         out.attachmentBytes += bytes
       }
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { dataUrlBytes, summarizeContent } from './inspect.js'
 import { parseMarkers, planReply, splitChunks } from './reply.js'
@@ -7,9 +8,13 @@ const PNG_1X1 =
 
 describe('inspect', () => {
   it('measures decoded bytes of data URLs', () => {
-    expect(dataUrlBytes(PNG_1X1)).toEqual({ mime: 'image/png', bytes: 70 })
-    expect(dataUrlBytes('data:text/plain,hi%20there')).toEqual({ mime: 'text/plain', bytes: 8 })
-    expect(dataUrlBytes('https://x')).toEqual({ mime: null, bytes: 0 })
+    expect(dataUrlBytes(PNG_1X1)).toMatchObject({ mime: 'image/png', bytes: 70 })
+    expect(dataUrlBytes('data:text/plain,hi%20there')).toEqual({
+      mime: 'text/plain',
+      bytes: 8,
+      sha256: createHash('sha256').update('hi there').digest('hex'),
+    })
+    expect(dataUrlBytes('https://x')).toEqual({ mime: null, bytes: 0, sha256: null })
   })
 
   it('summarises text and attachment parts', () => {
@@ -19,10 +24,11 @@ describe('inspect', () => {
       { type: 'file', file: { file_data: 'data:application/pdf;base64,AAAA' } },
     ])
     expect(s).toMatchObject({ text: 'look', partTypes: ['text', 'image_url', 'file'], attachmentBytes: 73 })
-    expect(s.attachments).toEqual([
+    expect(s.attachments).toMatchObject([
       { type: 'image_url', mime: 'image/png', bytes: 70 },
       { type: 'file', mime: 'application/pdf', bytes: 3 },
     ])
+    expect(s.attachments[0]!.sha256).toBe(createHash('sha256').update(Buffer.from(PNG_1X1.split(',')[1]!, 'base64')).digest('hex'))
   })
 })
 
