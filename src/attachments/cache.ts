@@ -3,7 +3,7 @@
 // (real path, size, mtime in ns, mime) to its blob. A resend of an unchanged file is a lookup and a file
 // stream; nothing is read or encoded again. Bounded by total size and age, least recently used first.
 
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs'
+import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 'node:fs'
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -68,6 +68,7 @@ type Metric = (typeof METRICS)[number]
 
 export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLimits): AttachmentCache {
   const blobsDir = join(dir, 'blobs')
+  mkdirSync(blobsDir, { recursive: true })
   const pinned = new Map<string, number>()
   const q = {
     source: db.prepare(

@@ -8,7 +8,8 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { confineNew } from '../lib/confine.js'
 import { commitTemp, removeQuietly, tempPathFor } from '../lib/fs-atomic.js'
 import { createBase64Encoder } from './base64-stream.js'
@@ -55,7 +56,15 @@ export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: Att
   const file = createWriteStream(temp, { flags: 'wx' })
   const encoder = createBase64Encoder()
   const blob = createWriteStream(blobTemp, { flags: 'wx' })
-  encoder.pipe(blob)
+  // Every stream's failure is caught here (an unheard 'error' event would take the process down).
+  let failure: Error | null = null
+  const noteFailure = (err: Error) => (failure ??= err)
+  file.on('error', noteFailure)
+  const encoded = pipeline(encoder, blob).catch(noteFailure)
+  const write = async (stream: Writable, chunk: Buffer) => {
+    if (failure) throw failure
+    if (!stream.write(chunk)) await once(stream, 'drain')
+  }
   let bytes = 0
   let head: Buffer | null = null
   let committed = false
@@ -64,12 +73,13 @@ export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: Att
       bytes += chunk.length
       if (bytes > req.maxBytes) throw uploadTooLarge(req.maxBytes)
       head ??= chunk.subarray(0, SNIFF_BYTES)
-      if (!file.write(chunk)) await once(file, 'drain')
-      if (!encoder.write(chunk)) await once(encoder, 'drain')
+      await write(file, chunk)
+      await write(encoder, chunk)
     }
     file.end()
     encoder.end()
-    await Promise.all([once(file, 'finish'), once(blob, 'finish')])
+    await Promise.all([once(file, 'finish'), encoded])
+    if (failure) throw failure
     try {
       await commitTemp(temp, target, req.overwrite)
     } catch (err) {
