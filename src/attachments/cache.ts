@@ -63,6 +63,9 @@ export interface AttachmentCache {
   stats(): CacheStats
 }
 
+/** Read size when streaming a blob out. */
+const BLOB_READ_BYTES = 1024 * 1024
+
 const METRICS = ['hits', 'misses', 'bytesServed', 'bytesEncoded', 'evictions', 'evictedBytes'] as const
 type Metric = (typeof METRICS)[number]
 
@@ -174,7 +177,8 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
       }
     },
 
-    open: (blob) => createReadStream(blob.path),
+    // large reads: a blob is megabytes, and every read is a trip to the thread pool
+    open: (blob) => createReadStream(blob.path, { highWaterMark: BLOB_READ_BYTES }),
 
     tempPath: () => tempPathFor(join(blobsDir, 'upload')),
 

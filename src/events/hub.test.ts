@@ -121,6 +121,37 @@ describe('event hub', () => {
     }
   })
 
+  it('relays a large event in pieces, holding other events until it ends, and never replays it', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    const a = sink()
+    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    hub.publish({ data: 'before', directory: null })
+    const big = hub.openStream(null, Buffer.from('{"type":"big","x":"'))
+    hub.publish({ data: 'during', directory: null }) // waits
+    big.write(Buffer.from('aaaa'))
+    big.write(Buffer.from('bbbb"}'))
+    big.end()
+    expect(a.text()).toBe('id: 1\ndata: "before"\n\nid: 2\ndata: {"type":"big","x":"aaaabbbb"}\n\nid: 3\ndata: "during"\n\n')
+    const resumed = sink()
+    hub.subscribe({ lastEventId: 1, accepts: all, sink: resumed })
+    expect(resumed.text()).toContain('replay-gap')
+    const after = sink()
+    hub.subscribe({ lastEventId: 2, accepts: all, sink: after })
+    expect(ids(after.text())).toEqual([3])
+  })
+
+  it('disconnects the clients of a large event whose source broke off', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    const a = sink()
+    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    const big = hub.openStream(null, Buffer.from('{"half'))
+    big.abort()
+    expect(a.ended).toBe(true)
+    expect(a.text()).not.toContain('replay-gap') // nothing appended to half an event
+    hub.publish({ data: 'later', directory: null })
+    expect(hub.seq()).toBe(2)
+  })
+
   it('starts from a time-based sequence by default, so ids grow across restarts', () => {
     const before = Date.now() * 1000
     hub = createEventHub({ replayBytes: 1000, clientQueueBytes: 1000, heartbeatMs: 25_000 })

@@ -38,11 +38,25 @@ export interface Subscription {
 
 export type HubListener = (event: HubEvent, seq: number) => void
 
+/** An event relayed while it arrives (too large to hold): write its data in pieces, then end it. */
+export interface HubStream {
+  write(chunk: Buffer): void
+  end(): void
+  /** The source broke off mid-event: its clients are disconnected (an unfinished event is dropped by them). */
+  abort(): void
+}
+
 export interface EventHub {
   /** The sequence number of the newest event (the first one is firstSeq). */
   seq(): number
   readonly firstSeq: number
   publish(event: HubEvent): number
+  /**
+   * Starts relaying a large event whose data begins with `head`. Nothing else is written to clients until
+   * it ends (other events wait, so frames never interleave); it is not kept for replay, and in-process
+   * listeners do not see it (Studio's indexes only need small events).
+   */
+  openStream(directory: string | null, head: Buffer): HubStream
   subscribe(options: SubscribeOptions): Subscription
   /** In-process listeners (status index, session index), called synchronously on publish. */
   listen(listener: HubListener): () => void
@@ -77,6 +91,8 @@ interface Client {
   lastWrite: number
   /** Since when the backlog has been above the budget (null: it is not). */
   overSince: number | null
+  /** Inside a relayed large frame: a cut-off then must not append a gap frame to half an event. */
+  midFrame: boolean
   closed: boolean
 }
 
@@ -94,7 +110,7 @@ export function createEventHub(options: HubOptions): EventHub {
     const now = Date.now()
     for (const c of clients) {
       if (tooSlow(c, now)) cutOff(c)
-      else if (now - c.lastWrite >= options.heartbeatMs) send(c, HEARTBEAT_FRAME, now)
+      else if (!c.midFrame && now - c.lastWrite >= options.heartbeatMs) send(c, HEARTBEAT_FRAME, now)
     }
   }, Math.min(CHECK_MS, options.heartbeatMs))
   timer.unref()
@@ -121,7 +137,8 @@ export function createEventHub(options: HubOptions): EventHub {
   function cutOff(client: Client): void {
     const info: GapInfo = { reason: 'client-too-slow', requestedLastEventId: null, seqAtSubscribe: seq, gapSeq: seq + 1 }
     drop(client)
-    client.sink.end(gapFrame(info))
+    // a client cut off mid-frame just loses the connection: its parser drops the unfinished event
+    client.sink.end(client.midFrame ? undefined : gapFrame(info))
     setTimeout(() => client.sink.destroy(), CUTOFF_GRACE_MS).unref()
   }
 
@@ -130,10 +147,18 @@ export function createEventHub(options: HubOptions): EventHub {
     clients.delete(client)
   }
 
-  return {
+  /** Events published while a large one is being relayed wait here. */
+  let streaming = false
+  const waiting: HubEvent[] = []
+
+  const hub: EventHub = {
     seq: () => seq,
     firstSeq,
     publish(event) {
+      if (streaming) {
+        waiting.push(event)
+        return seq + waiting.length
+      }
       seq++
       const frame = eventFrame(seq, event.raw ?? JSON.stringify(event.data))
       ring.push({ seq, directory: event.directory, bytes: frame })
@@ -142,8 +167,40 @@ export function createEventHub(options: HubOptions): EventHub {
       for (const l of listeners) l(event, seq)
       return seq
     },
+    openStream(directory, head) {
+      const finish = () => {
+        streaming = false
+        for (const e of waiting.splice(0)) hub.publish(e)
+      }
+      seq++
+      ring.skip(seq)
+      const targets = [...clients].filter((c) => c.accepts(directory))
+      streaming = true
+      for (const c of targets) {
+        send(c, Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), head]))
+        c.midFrame = true
+      }
+      const live = () => targets.filter((c) => !c.closed)
+      return {
+        write(chunk) {
+          const now = Date.now()
+          for (const c of live()) send(c, chunk, now)
+        },
+        end() {
+          for (const c of live()) {
+            send(c, FRAME_END)
+            c.midFrame = false
+          }
+          finish()
+        },
+        abort() {
+          for (const c of live()) cutOff(c)
+          finish()
+        },
+      }
+    },
     subscribe({ lastEventId, accepts, sink }) {
-      const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, closed: false }
+      const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, midFrame: false, closed: false }
       clients.add(client)
       if (lastEventId !== null) {
         const gap = (reason: GapInfo['reason']) =>
@@ -171,4 +228,7 @@ export function createEventHub(options: HubOptions): EventHub {
       }
     },
   }
+  return hub
 }
+
+const FRAME_END = Buffer.from('\n\n')

@@ -42,6 +42,7 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     log: deps.log,
     onEvent: (event: GlobalEvent, raw: string) =>
       hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null }),
+    onBigEvent: ({ directory }, head) => hub.openStream(directory, head),
     onConnected: ({ reconnect }) => {
       // a reconnect means events may have been lost while the stream was down: say so
       hub.publish(notice('upstream-connected', { reconnect, resync: reconnect }))

@@ -12,6 +12,8 @@ export type Replay = { ok: true; frames: RingFrame[] } | { ok: false; gapSeq: nu
 
 export interface ReplayRing {
   push(frame: RingFrame): void
+  /** A frame that was relayed without being kept (too large): a cursor before it cannot be served. */
+  skip(seq: number): void
   /** Frames with seq > cursor, oldest first; or, when one of them is gone, the first seq the client missed. */
   since(cursor: number): Replay
   readonly bytes: number
@@ -44,6 +46,9 @@ export function createReplayRing(maxBytes: number): ReplayRing {
         frames.splice(0, head)
         head = 0
       }
+    },
+    skip(seq) {
+      lostThrough = Math.max(lostThrough, seq)
     },
     since(cursor) {
       if (cursor < lostThrough) return { ok: false, gapSeq: cursor + 1 }

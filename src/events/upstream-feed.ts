@@ -3,11 +3,11 @@
 // Studio announces it (clients and Studio's own indexes then reconcile what may have been missed).
 // Persisted changes arrive twice, as the bus event and as a `sync` copy; only the bus event is kept.
 
-import { createParser } from 'eventsource-parser'
 import { backoffDelayMs } from '../lib/backoff.js'
 import type { Logger } from '../lib/log.js'
 import { createSleeper } from '../lib/sleeper.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
+import { createSseSplitter } from './sse-split.js'
 
 /** Reconnect delays: 0.9 s, 1.8 s … capped at 30 s (reset by a successful connection). */
 const RECONNECT_BACKOFF = { baseMs: 900, maxMs: 30_000 }
@@ -24,6 +24,11 @@ export interface GlobalEvent {
 export interface FeedCallbacks {
   /** `raw` is the event's JSON text exactly as OpenCode sent it. */
   onEvent(event: GlobalEvent, raw: string): void
+  /**
+   * An event too large to hold (over BIG_EVENT_BYTES, e.g. a part carrying a data URL) is relayed as it
+   * arrives: `head` is the start of its JSON; return the sink for the rest.
+   */
+  onBigEvent(info: { type: string; directory: string | null }, head: Buffer): { write(chunk: Buffer): void; end(): void; abort(): void }
   onConnected(info: { reconnect: boolean }): void
   onDisconnected(reason: string): void
 }
@@ -36,6 +41,10 @@ export interface UpstreamFeed {
 
 /** Events that only describe the connection itself; Studio sends its own heartbeats and notices. */
 const CONNECTION_EVENTS = new Set(['server.connected', 'server.heartbeat'])
+/** Events up to this size are parsed; larger ones are relayed in pieces without being held. */
+export const BIG_EVENT_BYTES = 1024 * 1024
+const TYPE_RE = /"type":"([^"\\]+)"/
+const DIRECTORY_RE = /^\{"directory":("(?:[^"\\]|\\.)*")/
 
 export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamClient; log: Logger } & FeedCallbacks): UpstreamFeed {
   const { bridge, upstream, log } = deps
@@ -85,27 +94,42 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
       silence = setTimeout(() => abort?.abort(new Error('upstream event stream went silent')), SILENCE_LIMIT_MS)
     }
     resetSilence()
-    const parser = createParser({
-      onEvent(message) {
+    const relay: { current: { write(chunk: Buffer): void; end(): void; abort(): void } | null } = { current: null }
+    const splitter = createSseSplitter(BIG_EVENT_BYTES, {
+      message(data) {
         let event: GlobalEvent
         try {
-          event = JSON.parse(message.data) as GlobalEvent
+          event = JSON.parse(data) as GlobalEvent
         } catch {
           return
         }
         const type = event?.payload?.type
         if (typeof type !== 'string' || type === 'sync' || CONNECTION_EVENTS.has(type)) return
-        deps.onEvent(event, message.data)
+        deps.onEvent(event, data)
+      },
+      bigStart(head) {
+        const text = head.subarray(0, 8192).toString('utf8')
+        const type = TYPE_RE.exec(text)?.[1] ?? 'unknown'
+        if (type === 'sync' || CONNECTION_EVENTS.has(type)) return false
+        const dir = DIRECTORY_RE.exec(text)?.[1]
+        relay.current = deps.onBigEvent({ type, directory: dir ? (JSON.parse(dir) as string) : null }, head)
+        return true
+      },
+      bigChunk: (chunk) => relay.current?.write(chunk),
+      bigEnd() {
+        relay.current?.end()
+        relay.current = null
       },
     })
-    const decoder = new TextDecoder()
     try {
       for await (const chunk of res.body) {
         resetSilence()
-        parser.feed(decoder.decode(chunk as Buffer, { stream: true }))
+        splitter.feed(chunk as Buffer)
       }
     } finally {
       clearTimeout(silence)
+      // a relay cut short by a dropped connection: its clients are disconnected rather than sent half an event
+      relay.current?.abort()
     }
   }
 
