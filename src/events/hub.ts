@@ -176,8 +176,9 @@ export function createEventHub(options: HubOptions): EventHub {
       ring.skip(seq)
       const targets = [...clients].filter((c) => c.accepts(directory))
       streaming = true
+      const start = Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), head]) // one copy, shared by every client
       for (const c of targets) {
-        send(c, Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), head]))
+        send(c, start)
         c.midFrame = true
       }
       const live = () => targets.filter((c) => !c.closed)

@@ -20,7 +20,6 @@ export interface SseSplitter {
 }
 
 export function createSseSplitter(maxBytes: number, handlers: SplitHandlers): SseSplitter {
-  let pending: Buffer = Buffer.alloc(0)
   /**
    * In a big message: whether it is relayed or dropped, and whether a line feed is held back (it may be
    * the data line's own end, which is not part of the data, if the next byte is the blank line).
@@ -56,6 +55,19 @@ export function createSseSplitter(maxBytes: number, handlers: SplitHandlers): Ss
     return rest
   }
 
+  /** The current message's bytes so far, as received (concatenated only once it is complete or too big). */
+  let parts: Buffer[] = []
+  let length = 0
+  /** Whether the last byte kept in `parts` is a line feed (a boundary may straddle two chunks). */
+  let endsWithLf = false
+
+  function take(upTo: number, chunk: Buffer): Buffer {
+    const whole = parts.length === 0 ? chunk.subarray(0, upTo) : Buffer.concat([...parts, chunk.subarray(0, upTo)])
+    parts = []
+    length = 0
+    return whole
+  }
+
   return {
     feed(input) {
       let chunk: Buffer | null = input
@@ -64,18 +76,24 @@ export function createSseSplitter(maxBytes: number, handlers: SplitHandlers): Ss
           chunk = feedBig(chunk)
           continue
         }
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
-        chunk = null
-        let at: number
-        while ((at = pending.indexOf('\n\n')) >= 0) {
-          handlers.message(dataOf(pending.subarray(0, at).toString('utf8')))
-          pending = pending.subarray(at + 2)
+        // the blank line ending this message: LF LF, perhaps split across two chunks
+        const at = endsWithLf && chunk[0] === LF ? -1 : chunk.indexOf('\n\n')
+        if (at >= 0 || (endsWithLf && chunk[0] === LF)) {
+          const block = at >= 0 ? take(at, chunk) : take(0, chunk)
+          handlers.message(dataOf(block.toString('utf8')))
+          endsWithLf = false
+          chunk = chunk.subarray(at >= 0 ? at + 2 : 1)
+          continue
         }
-        if (pending.length > maxBytes) {
-          const endsWithLf = pending[pending.length - 1] === LF
-          const head = stripFieldName(endsWithLf ? pending.subarray(0, -1) : pending)
+        parts.push(chunk)
+        length += chunk.length
+        endsWithLf = chunk[chunk.length - 1] === LF
+        chunk = null
+        if (length > maxBytes) {
+          const all = take(0, Buffer.alloc(0))
+          const head = stripFieldName(endsWithLf ? all.subarray(0, -1) : all)
           big = { relay: handlers.bigStart(head), heldLf: endsWithLf }
-          pending = Buffer.alloc(0)
+          endsWithLf = false
         }
       }
     },

@@ -72,14 +72,10 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
 
   async function once(): Promise<void> {
     abort = new AbortController()
-    const res = await upstream.request({
-      method: 'GET',
-      path: '/global/event',
-      headers: { accept: 'text/event-stream', 'cache-control': 'no-cache' },
-      signal: abort.signal,
-    })
+    const res = await upstream.subscribe('/global/event', { accept: 'text/event-stream', 'cache-control': 'no-cache' }, abort.signal)
+    res.on('error', () => {}) // surfaced by the read loop below
     if (res.statusCode !== 200) {
-      await res.body.dump().catch(() => {})
+      res.resume()
       throw new Error(`upstream event stream answered ${res.statusCode}`)
     }
     connected = true
@@ -122,7 +118,7 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
       },
     })
     try {
-      for await (const chunk of res.body) {
+      for await (const chunk of res) {
         resetSilence()
         splitter.feed(chunk as Buffer)
       }

@@ -3,6 +3,7 @@
 // OpenCode is not ready.
 
 import type { EventEmitter } from 'node:events'
+import { get as httpGet, type IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { StudioError, withExtra } from '../lib/errors.js'
@@ -36,6 +37,12 @@ export interface UpstreamClient {
    * response headers arrive (no intermediate stream: the proxy's hot path). Resolves when the body ends.
    */
   stream(req: UpstreamRequest, factory: Dispatcher.StreamFactory): Promise<Dispatcher.StreamData>
+  /**
+   * A long-lived GET (OpenCode's event stream) on its own connection, read with Node's native HTTP
+   * parser: measured twice as cheap per byte as the pool's for the multi-megabyte events an attachment
+   * produces, which all pass through here. Rejects like request() when OpenCode is not ready.
+   */
+  subscribe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage>
   /** Connections of the current pool: open ones and requests in flight (for metrics and leak tests). */
   stats(): { connected: number; running: number; pending: number }
   close(): Promise<void>
@@ -83,6 +90,25 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
   return {
     request: (req) => call(req, (pool, options) => pool.request(options)),
     stream: (req, factory) => call(req, (pool, options) => pool.stream(options, factory)),
+    subscribe(path, headers, signal) {
+      const target = bridge.target()
+      if (!target) return Promise.reject(notReadyError(bridge.snapshot()))
+      const origin = new URL(target.origin)
+      return new Promise((resolve, reject) => {
+        const req = httpGet(
+          {
+            host: origin.hostname,
+            port: origin.port,
+            path,
+            headers: { ...headers, ...(target.authorization ? { authorization: target.authorization } : {}) },
+            agent: false,
+            signal,
+          },
+          resolve,
+        )
+        req.once('error', reject)
+      })
+    },
     stats() {
       const s = pool?.dispatcher.stats
       return { connected: s?.connected ?? 0, running: s?.running ?? 0, pending: s?.pending ?? 0 }
