@@ -1,0 +1,72 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createAttachmentCache, type AttachmentCache, type SourceKey } from './cache.js'
+import { openStudioDb, type StudioDb } from './db.js'
+
+let dir: string
+let db: StudioDb
+let cache: AttachmentCache
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ocs-cache-'))
+  db = openStudioDb(dir)
+  cache = createAttachmentCache(db, join(dir, 'attachments'), { maxBytes: 1000, maxAgeMs: 1000 })
+})
+afterEach(() => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function file(name: string, content: string): SourceKey {
+  const path = join(dir, name)
+  writeFileSync(path, content)
+  const info = statSync(path, { bigint: true })
+  return { realPath: path, size: Number(info.size), mtimeNs: info.mtimeNs, mime: 'text/plain' }
+}
+
+describe('attachment cache', () => {
+  it('encodes once, then serves the same blob for the same file version', async () => {
+    const key = file('a.txt', 'hello')
+    expect(cache.lookup(key)).toBeNull()
+    const blob = await cache.encode(key)
+    expect(blob).toMatchObject({ rawBytes: 5, b64Bytes: 8 })
+    expect(cache.lookup(key)).toMatchObject({ digest: blob.digest })
+    expect(cache.lookup({ ...key, mtimeNs: key.mtimeNs + 1n })).toBeNull() // another version of the file
+    expect(cache.lookup({ ...key, mime: 'text/markdown' })).toBeNull()
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 3, bytesServed: 8, bytesEncoded: 5, entries: 1, sources: 1 })
+  })
+
+  it('shares one blob between files with the same content', async () => {
+    const one = await cache.encode(file('one.txt', 'same'))
+    const two = await cache.encode(file('two.txt', 'same'))
+    expect(two.digest).toBe(one.digest)
+    expect(cache.stats()).toMatchObject({ entries: 1, sources: 2 })
+  })
+
+  it('evicts least recently used first by size, and by age, but never a pinned blob', async () => {
+    const a = await cache.encode(file('a.txt', 'a'.repeat(300))) // 400 base64 bytes each
+    const b = await cache.encode(file('b.txt', 'b'.repeat(300)))
+    const c = await cache.encode(file('c.txt', 'c'.repeat(300))) // 1200 > 1000
+    const release = cache.pin(a.digest) // a is oldest but in use
+    expect(cache.evict()).toEqual({ count: 1, bytes: 400 })
+    expect(cache.lookup(file('b.txt', 'b'.repeat(300)))).toBeNull() // b went instead
+    release()
+    expect(cache.evict(Date.now() + 5000)).toMatchObject({ count: 2 }) // everything is old now
+    expect(cache.stats()).toMatchObject({ entries: 0, evictions: 3, evictedBytes: 1200 })
+    expect(c.digest).not.toBe(a.digest)
+  })
+
+  it('sweeps what a crash left: temp files, unindexed blobs, rows without blobs', async () => {
+    const kept = await cache.encode(file('kept.txt', 'kept'))
+    const gone = await cache.encode(file('gone.txt', 'gone'))
+    rmSync(gone.path)
+    const blobs = join(dir, 'attachments', 'blobs')
+    writeFileSync(join(blobs, '.ocs-tmp-upload.123'), 'partial')
+    writeFileSync(join(blobs, kept.digest.slice(0, 2), 'f'.repeat(64)), 'orphan')
+    expect(await cache.sweep()).toEqual({ temps: 1, orphanBlobs: 1, danglingRows: 1 })
+    expect(cache.stats()).toMatchObject({ entries: 1, sources: 1 })
+    expect(readdirSync(blobs).filter((n) => n.startsWith('.ocs-tmp-'))).toEqual([])
+  })
+})
