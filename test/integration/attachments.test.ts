@@ -3,8 +3,9 @@
 // the cache evicts and keeps its counters across restarts.
 
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
@@ -166,7 +167,40 @@ describe('uploads', () => {
     expect(studio.app.events.hub.seq()).toBe(seq + 1)
   })
 
-  it('refuses targets outside the workspace and bodies over the limit, leaving nothing behind', async () => {
+  it('leaves nothing behind when the client gives up mid-upload, or the body runs over the limit', async () => {
+    const temps = () => [...readdirSync(ws, { recursive: true })].map(String).filter((p) => p.includes('.ocs-tmp-'))
+    const abort = new AbortController()
+    const trickle = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 100; i++) {
+          yield Buffer.alloc(64 * 1024, 1)
+          await new Promise((r) => setTimeout(r, 20))
+        }
+      })(),
+    )
+    const pending = request(`${studio.url}/api/fs/upload?${q()}&path=aborted.bin`, { method: 'POST', body: trickle, signal: abort.signal }).catch(() => null)
+    await waitFor(() => temps().length > 0, { what: 'upload under way' })
+    abort.abort()
+    await pending
+    await waitFor(() => temps().length === 0, { what: 'temp files removed' })
+    expect(existsSync(join(ws, 'aborted.bin'))).toBe(false)
+
+    const small = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', join(oc.scratch.root, 'limit-data'), '--max-attachment-bytes', '100KiB'] })
+    try {
+      const over = Readable.from((async function* () {
+        for (let i = 0; i < 4; i++) yield Buffer.alloc(64 * 1024, 2)
+      })())
+      const res = await request(`${small.url}/api/fs/upload?${q()}&path=too-big.bin`, { method: 'POST', body: over })
+      expect(res.statusCode).toBe(413)
+      expect(((await res.body.json()) as { code: string }).code).toBe('upload_too_large')
+      expect(existsSync(join(ws, 'too-big.bin'))).toBe(false)
+      expect(temps()).toEqual([])
+    } finally {
+      await small.close()
+    }
+  })
+
+  it('refuses targets outside the workspace, and uploads that name no workspace', async () => {
     for (const path of ['../escape.txt', '/tmp/escape.txt']) {
       const res = await call(studio.url, `/api/fs/upload?${q()}&path=${encodeURIComponent(path)}`, { method: 'POST', raw: Buffer.from('x') })
       expect(res.status).toBe(400)
