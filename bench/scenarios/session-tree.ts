@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { Pool } from 'undici'
 import { directoryKey } from '../../src/sessions/index.js'
 import { createSessionStore } from '../../src/sessions/store.js'
-import { listPage, type ListQuery } from '../../src/sessions/tree-page.js'
+import { listPage, listQuery, type ListQuery } from '../../src/sessions/tree-page.js'
 import { createStorage } from '../../src/storage/index.js'
 import { waitFor } from '../../test/harness/wait.js'
 import { startStudioChild, type ChildStudio } from '../../test/support/studio.js'
@@ -94,17 +94,7 @@ export const sessionTree: Scenario = {
     await source.backup(copy)
     source.close()
     seedRows(copy, directories, ids, LARGE - SMALL)
-    const memory = await measureIndex(copyDir, {
-      scope: { kind: 'directory', key: directoryKey(dir) },
-      roots: true,
-      includeChildren: true,
-      start: null,
-      search: null,
-      offset: null,
-      limit: 50,
-      ids: null,
-      focusSessionId: null,
-    })
+    const memory = await measureIndex(copyDir, listQuery({ kind: 'directory', key: directoryKey(dir) }, { roots: true, includeChildren: true, limit: 50 }))
 
     const big = await startStudioChild({
       env: ctx.opencode.scratch.env,

@@ -10,7 +10,7 @@ import { RECORDED_SCHEMA } from '../../test/support/schema.js'
 import { createStorage, type Storage, type StorageReader } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
 import { createSessionStore, type SessionStore } from './store.js'
-import { listPage, type ListQuery } from './tree-page.js'
+import { listPage, listQuery, type ListQuery } from './tree-page.js'
 
 let dir: string
 let storage: Storage
@@ -51,17 +51,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const base: ListQuery = {
-  scope: { kind: 'directory', key: '/w/a' },
-  roots: false,
-  includeChildren: false,
-  start: null,
-  search: null,
-  offset: null,
-  limit: null,
-  ids: null,
-  focusSessionId: null,
-}
+const base = listQuery({ kind: 'directory', key: '/w/a' })
 
 const cases: [string, Partial<ListQuery>][] = [
   ['flat', {}],

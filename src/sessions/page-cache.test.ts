@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createPageCache } from './page-cache.js'
 import { createSessionStore } from './store.js'
-import type { ListPage, ListQuery } from './tree-page.js'
+import { listQuery, type ListPage } from './tree-page.js'
 
-const query = (offset: number): ListQuery => ({
-  scope: { kind: 'directory', key: '/a' },
-  roots: true,
-  includeChildren: true,
-  start: null,
-  search: null,
-  offset,
-  limit: 10,
-  ids: null,
-  focusSessionId: null,
-})
+const query = (offset: number) => listQuery({ kind: 'directory', key: '/a' }, { roots: true, includeChildren: true, offset, limit: 10 })
 const page = (total: number): ListPage => ({ sessions: [], total, offset: 0, limit: 10, hasMore: false })
 
 describe('page cache', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionSummary } from '../storage/index.js'
 import { createSessionStore, type SessionStore } from './store.js'
-import { listPage, type ListQuery } from './tree-page.js'
+import { listPage, listQuery, type ListQuery } from './tree-page.js'
 
 function session(id: string, over: Partial<SessionSummary> = {}): SessionSummary {
   return {
@@ -25,20 +25,7 @@ function storeOf(...sessions: SessionSummary[]): SessionStore {
   return store
 }
 
-function query(over: Partial<ListQuery> = {}): ListQuery {
-  return {
-    scope: { kind: 'directory', key: '/a' },
-    roots: false,
-    includeChildren: false,
-    start: null,
-    search: null,
-    offset: null,
-    limit: null,
-    ids: null,
-    focusSessionId: null,
-    ...over,
-  }
-}
+const query = (over: Partial<ListQuery> = {}) => listQuery({ kind: 'directory', key: '/a' }, over)
 
 const ids = (page: { sessions: SessionSummary[] }) => page.sessions.map((s) => s.id)
 

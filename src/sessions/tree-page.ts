@@ -25,6 +25,11 @@ export interface ListQuery {
   focusSessionId: string | null
 }
 
+/** Everything in `scope`, flat and unpaged (a bare `GET /api/session`), with `over` applied. */
+export function listQuery(scope: Scope, over: Partial<ListQuery> = {}): ListQuery {
+  return { scope, roots: false, includeChildren: false, start: null, search: null, offset: null, limit: null, ids: null, focusSessionId: null, ...over }
+}
+
 export interface ListPage {
   sessions: SessionSummary[]
   /** Roots in tree mode, sessions otherwise. */

@@ -9,6 +9,7 @@ import { RECORDED_HEALTH } from '../support/fake-opencode.js'
 import { openSse } from '../support/sse.js'
 import { waitFor } from '../harness/wait.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson } from '../support/http.js'
 
 let mock: MockLlm
 let opencode: OpenCode
@@ -30,15 +31,7 @@ afterAll(async () => {
 
 const enc = encodeURIComponent
 
-async function json(url: string, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await request(url, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.body !== undefined ? JSON.stringify(init.body) : null,
-  })
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, text, body: text ? JSON.parse(text) : null }
-}
+const json = callJson
 
 describe('attach mode', () => {
   it('reports OpenCode ready with its version, URL and mode', async () => {

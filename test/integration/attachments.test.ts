@@ -14,6 +14,7 @@ import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { makePng } from '../support/png.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson, type CallInit } from '../support/http.js'
 
 let mock: MockLlm
 let oc: OpenCode
@@ -43,21 +44,7 @@ afterAll(async () => {
 
 const q = () => `directory=${encodeURIComponent(ws)}`
 
-async function call(base: string, path: string, init: { method?: 'GET' | 'POST'; body?: unknown; raw?: Buffer; headers?: Record<string, string> } = {}) {
-  const res = await request(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.raw ?? (init.body !== undefined ? JSON.stringify(init.body) : null),
-  })
-  const text = await res.body.text()
-  let body: any = text
-  try {
-    body = JSON.parse(text)
-  } catch {
-    // not JSON (e.g. /metrics)
-  }
-  return { status: res.statusCode, headers: res.headers, body }
-}
+const call = (base: string, path: string, init?: CallInit) => callJson(`${base}${path}`, init)
 
 async function newSession(base = studio.url): Promise<string> {
   return (await call(base, `/api/session?${q()}`, { method: 'POST', body: { title: 'attachments' } })).body.id

@@ -13,6 +13,7 @@ import { waitFor } from '../harness/wait.js'
 import { startDroppingOpenCode } from '../support/fake-opencode.js'
 import { openSse } from '../support/sse.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson } from '../support/http.js'
 
 let mock: MockLlm
 let scratch: Scratch
@@ -29,11 +30,7 @@ afterAll(async () => {
   scratch?.remove()
 })
 
-async function get(url: string) {
-  const res = await request(url)
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
-}
+const get = (url: string) => callJson(url)
 
 async function studioWith(args: string[]): Promise<InProcessStudio> {
   const studio = await startStudioInProcess({ env: scratch.env, args })

@@ -9,6 +9,7 @@ import { createScratch, type Scratch } from '../harness/scratch.js'
 import { waitFor } from '../harness/wait.js'
 import { openSse, type ReceivedEvent, type SseClient } from '../support/sse.js'
 import { startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson, type CallInit } from '../support/http.js'
 
 /** About a second of streaming per prompt: 4 chunks, 250 ms apart. */
 const SLOW = '[[delay:250]] [[chunks:4]]'
@@ -36,15 +37,7 @@ afterAll(async () => {
 
 const q = () => `directory=${encodeURIComponent(dir)}`
 
-async function call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await request(`${studio.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.body !== undefined ? JSON.stringify(init.body) : null,
-  })
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
-}
+const call = (path: string, init?: CallInit) => callJson(`${studio.url}${path}`, init)
 
 async function newSession(title: string): Promise<string> {
   const res = await call(`/api/session?${q()}`, { method: 'POST', body: { title } })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { callJson } from '../support/http.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
 let mock: MockLlm
@@ -30,15 +31,8 @@ afterAll(async () => {
   opencode?.scratch.remove()
 })
 
-async function call(path: string, headers: Record<string, string>, method: 'GET' | 'POST' | 'OPTIONS' = 'GET', body?: unknown) {
-  const res = await request(`${studio.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body !== undefined ? JSON.stringify(body) : null,
-  })
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
-}
+const call = (path: string, headers: Record<string, string>, method: 'GET' | 'POST' | 'OPTIONS' = 'GET', body?: unknown) =>
+  callJson(`${studio.url}${path}`, { method, headers, body })
 
 async function sessionCount(dir: string): Promise<number> {
   const res = await request(`${opencode.url}/session?directory=${encodeURIComponent(dir)}`)

@@ -4,12 +4,12 @@
 
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { legacyOpenCodeBin, pinnedOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { createSession, deleteSession, ocGet, prompt, type OcSession } from '../support/opencode-api.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson } from '../support/http.js'
 
 const FLAVOURS = [
   { name: 'SQLite storage (opencode 1.18.33)', bin: pinnedOpenCodeBin, storage: 'sqlite' },
@@ -23,11 +23,7 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
   let A: string, B: string, C: string
   const s = {} as Record<'a1' | 'a2' | 'a3' | 'b1' | 'b2' | 'c1', OcSession>
 
-  const get = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await request(`${studio.url}${path}`, { headers })
-    const text = await res.body.text()
-    return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
-  }
+  const get = (path: string, headers: Record<string, string> = {}) => callJson(`${studio.url}${path}`, { headers })
   const list = async (dir: string, params = '') => (await get(`/api/session?directory=${encodeURIComponent(dir)}${params}`)).body
   const ids = (sessions: { id: string }[]) => sessions.map((x) => x.id)
 

@@ -7,19 +7,15 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { legacyOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { createSession, prompt, type OcSession } from '../support/opencode-api.js'
 import { RECORDED_SCHEMA, schemaOf } from '../support/schema.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { callJson } from '../support/http.js'
 
-async function get(base: string, path: string) {
-  const res = await request(`${base}${path}`)
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null }
-}
+const get = (base: string, path: string) => callJson(`${base}${path}`)
 
 describe('SQLite storage held by another writer', () => {
   let mock: MockLlm
