@@ -58,6 +58,8 @@ export interface AttachmentCache {
   open(blob: BlobRef): ReadStream
   /** A temp path in the blob folder (for uploads encoding as they stream). */
   tempPath(): string
+  /** Records temp files being written, so the start-up sweep removes them after a crash; returns the untrack. */
+  track(paths: string[]): () => void
   evict(now?: number): { count: number; bytes: number }
   sweep(): Promise<{ temps: number; orphanBlobs: number; danglingRows: number }>
   stats(): CacheStats
@@ -94,9 +96,12 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     metrics: db.prepare('SELECT name, value FROM attachment_metric'),
     totals: db.prepare('SELECT count(*) AS entries, coalesce(sum(b64_bytes), 0) AS bytes FROM attachment_blob'),
     sources: db.prepare('SELECT count(*) FROM attachment_source').pluck(),
+    oldest: db.prepare('SELECT min(last_accessed_at) FROM attachment_blob').pluck(),
     lru: db.prepare('SELECT digest, b64_bytes, last_accessed_at FROM attachment_blob ORDER BY last_accessed_at, digest'),
     deleteBlob: db.prepare('DELETE FROM attachment_blob WHERE digest = ?'),
     allDigests: db.prepare('SELECT digest FROM attachment_blob').pluck(),
+    track: db.prepare('INSERT INTO upload_in_flight (temp_path, started_at) VALUES (?, ?)'),
+    untrack: db.prepare('DELETE FROM upload_in_flight WHERE temp_path = ?'),
     uploads: db.prepare('SELECT temp_path FROM upload_in_flight').pluck(),
     clearUploads: db.prepare('DELETE FROM upload_in_flight'),
   }
@@ -109,6 +114,14 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   const index = db.transaction((blob: { digest: string; rawBytes: number; b64Bytes: number }, key: SourceKey, now: number) => {
     q.upsertBlob.run(blob.digest, blob.rawBytes, blob.b64Bytes, now, now)
     q.upsertSource.run(key.realPath, key.size, key.mtimeNs, key.mime, blob.digest, now, now)
+  })
+
+  /** One commit for the hit's bookkeeping instead of four. */
+  const touch = db.transaction((key: SourceKey, digest: string, b64Bytes: number, now: number) => {
+    q.touchSource.run(now, key.realPath, key.size, key.mtimeNs, key.mime)
+    q.touchBlob.run(now, digest)
+    count('hits')
+    count('bytesServed', b64Bytes)
   })
 
   async function place(temp: string, digest: string): Promise<string> {
@@ -127,17 +140,12 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
         count('misses')
         return null
       }
-      const now = Date.now()
-      q.touchSource.run(now, key.realPath, key.size, key.mtimeNs, key.mime)
-      q.touchBlob.run(now, row.digest)
-      count('hits')
-      count('bytesServed', row.b64_bytes)
+      touch(key, row.digest, row.b64_bytes, Date.now())
       return { digest: row.digest, rawBytes: row.raw_bytes, b64Bytes: row.b64_bytes, path: blobPath(row.digest) }
     },
 
     async encode(key) {
-      await mkdir(blobsDir, { recursive: true })
-      const temp = join(blobsDir, `${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`)
+      const temp = cache.tempPath()
       const encoder = createBase64Encoder()
       const out = createWriteStream(temp)
       try {
@@ -146,16 +154,11 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
         await removeQuietly(temp)
         throw err
       }
-      const digest = encoder.digest()
-      const b64Bytes = out.bytesWritten
       if (encoder.rawBytes() !== key.size) {
         await removeQuietly(temp)
         throw new Error('the file changed while it was read')
       }
-      const path = await place(temp, digest)
-      index({ digest, rawBytes: encoder.rawBytes(), b64Bytes }, key, Date.now())
-      count('bytesEncoded', encoder.rawBytes())
-      return { digest, rawBytes: encoder.rawBytes(), b64Bytes, path }
+      return cache.adopt(temp, encoder.digest(), encoder.rawBytes(), out.bytesWritten, key)
     },
 
     async adopt(tempB64, digest, rawBytes, b64Bytes, key) {
@@ -180,13 +183,22 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     // large reads: a blob is megabytes, and every read is a trip to the thread pool
     open: (blob) => createReadStream(blob.path, { highWaterMark: BLOB_READ_BYTES }),
 
-    tempPath: () => tempPathFor(join(blobsDir, 'upload')),
+    tempPath: () => tempPathFor(join(blobsDir, 'blob')),
+
+    track(paths) {
+      for (const p of paths) q.track.run(p, Date.now())
+      return () => {
+        for (const p of paths) q.untrack.run(p)
+      }
+    },
 
     evict(now = Date.now()) {
-      const rows = q.lru.all() as { digest: string; b64_bytes: number; last_accessed_at: number }[]
-      let total = rows.reduce((n, r) => n + r.b64_bytes, 0)
+      // runs after every insert: the usual answer, nothing over either cap, costs two aggregate reads
+      let total = (q.totals.get() as { bytes: number }).bytes
+      const oldest = q.oldest.get() as number | null
+      if (total <= limits.maxBytes && (oldest === null || now - oldest <= limits.maxAgeMs)) return { count: 0, bytes: 0 }
       const victims: { digest: string; bytes: number }[] = []
-      for (const r of rows) {
+      for (const r of q.lru.iterate() as IterableIterator<{ digest: string; b64_bytes: number; last_accessed_at: number }>) {
         const old = now - r.last_accessed_at > limits.maxAgeMs
         if (!old && total <= limits.maxBytes) break
         if (pinned.has(r.digest)) continue // a forward in flight is streaming it

@@ -56,7 +56,7 @@ export function createAttachments(options: AttachmentsOptions, log: Logger): Att
       return expanded
     },
     async upload(req) {
-      const result = await receiveUpload({ ...req, home, maxBytes: options.maxFileBytes }, db, cache)
+      const result = await receiveUpload({ ...req, home, maxBytes: options.maxFileBytes }, cache)
       if (result.digest) evictNow()
       return result
     },

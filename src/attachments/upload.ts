@@ -6,7 +6,7 @@
 
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { mkdir, realpath, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -14,7 +14,6 @@ import { confineNew } from '../lib/confine.js'
 import { commitTemp, removeQuietly, tempPathFor } from '../lib/fs-atomic.js'
 import { createBase64Encoder } from './base64-stream.js'
 import type { AttachmentCache } from './cache.js'
-import type { StudioDb } from './db.js'
 import { uploadPathOutside, uploadTargetExists, uploadTargetIsDirectory, uploadTooLarge, workspaceNotFound } from './errors.js'
 import { isSupportedMime, mimeForName, sniffMime, SNIFF_BYTES } from './mime.js'
 
@@ -34,7 +33,7 @@ export interface UploadResult {
   digest: string | null
 }
 
-export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: AttachmentCache): Promise<UploadResult> {
+export async function receiveUpload(req: UploadRequest, cache: AttachmentCache): Promise<UploadResult> {
   const confined = await confineNew(req.path, req.workspace, req.home)
   if (!confined.ok) {
     if (confined.reason === 'workspace-missing') throw workspaceNotFound(req.workspace)
@@ -48,10 +47,7 @@ export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: Att
 
   const temp = tempPathFor(target)
   const blobTemp = cache.tempPath()
-  const track = db.prepare('INSERT INTO upload_in_flight (temp_path, started_at) VALUES (?, ?)')
-  const untrack = db.prepare('DELETE FROM upload_in_flight WHERE temp_path = ?')
-  track.run(temp, Date.now())
-  track.run(blobTemp, Date.now())
+  const untrack = cache.track([temp, blobTemp])
 
   const file = createWriteStream(temp, { flags: 'wx' })
   const encoder = createBase64Encoder()
@@ -91,7 +87,7 @@ export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: Att
     const mime = mimeForName(target) ?? sniffMime(head ?? Buffer.alloc(0))
     let digest: string | null = null
     if (isSupportedMime(mime)) {
-      const key = { realPath: await realpath(target), size: Number(info.size), mtimeNs: info.mtimeNs, mime }
+      const key = { realPath: target, size: Number(info.size), mtimeNs: info.mtimeNs, mime }
       digest = (await cache.adopt(blobTemp, encoder.digest(), encoder.rawBytes(), blob.bytesWritten, key)).digest
     }
     return { path: target, bytes, digest }
@@ -101,7 +97,6 @@ export async function receiveUpload(req: UploadRequest, db: StudioDb, cache: Att
     blob.destroy()
     if (!committed) await removeQuietly(temp)
     await removeQuietly(blobTemp) // adopted blobs were renamed away already
-    untrack.run(temp)
-    untrack.run(blobTemp)
+    untrack()
   }
 }

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { Attachments } from '../attachments/index.js'
+import type { Attachments, CacheStats } from '../attachments/index.js'
 import type { Events } from '../events/index.js'
 import type { SessionIndex } from '../sessions/index.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
@@ -49,6 +49,9 @@ export function installMetrics(app: FastifyInstance, deps: MetricsDeps): void {
     done()
   })
 
+  // the cache's numbers are database reads: taken once per scrape, shared by its eight series
+  let cacheStats: CacheStats | null = null
+  const cache = () => (cacheStats ??= deps.attachments.stats())
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({ name, help, registers: [registry], collect() { this.set(read()) } })
   gauge('studio_opencode_ready', '1 while OpenCode answers, else 0', () => (deps.bridge.snapshot().state === 'ready' ? 1 : 0))
@@ -58,8 +61,8 @@ export function installMetrics(app: FastifyInstance, deps: MetricsDeps): void {
   gauge('studio_event_replay_bytes', 'Bytes held in the event replay ring', () => deps.events.hub.stats().ringBytes)
   gauge('studio_event_upstream_connected', "1 while OpenCode's event stream is connected", () => (deps.events.upstreamConnected() ? 1 : 0))
   gauge('studio_sessions_indexed', 'Sessions in the in-memory index', () => deps.sessions.status().sessions)
-  gauge('studio_attachment_cache_entries', 'Blobs in the attachment cache', () => deps.attachments.stats().entries)
-  gauge('studio_attachment_cache_bytes', 'Bytes of blob files in the attachment cache', () => deps.attachments.stats().bytes)
+  gauge('studio_attachment_cache_entries', 'Blobs in the attachment cache', () => cache().entries)
+  gauge('studio_attachment_cache_bytes', 'Bytes of blob files in the attachment cache', () => cache().bytes)
   for (const [key, name, help] of CACHE_TOTALS) {
     new Counter({
       name,
@@ -67,13 +70,14 @@ export function installMetrics(app: FastifyInstance, deps: MetricsDeps): void {
       registers: [registry],
       collect() {
         this.reset()
-        this.inc(deps.attachments.stats()[key])
+        this.inc(cache()[key])
       },
     })
   }
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(registry.contentType)
+    cacheStats = null
     return registry.metrics()
   })
 }
