@@ -29,7 +29,6 @@ function sink(): Sink & { text(): string; ended: boolean; destroyed: boolean; pe
 }
 
 const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))
-const all = () => true
 
 let hub: EventHub
 afterEach(() => hub?.close())
@@ -38,7 +37,7 @@ describe('event hub', () => {
   it('numbers events and writes them to subscribers as id/data frames', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
     const a = sink()
-    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    hub.subscribe({ lastEventId: null, directory: null, sink: a })
     expect(hub.publish({ data: { type: 'x' }, directory: null })).toBe(1)
     expect(hub.publish({ data: { type: 'y' }, directory: '/d' })).toBe(2)
     expect(a.text()).toBe('id: 1\ndata: {"type":"x"}\n\nid: 2\ndata: {"type":"y"}\n\n')
@@ -49,7 +48,7 @@ describe('event hub', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
     for (let i = 0; i < 5; i++) hub.publish({ data: { i }, directory: null })
     const a = sink()
-    hub.subscribe({ lastEventId: 2, accepts: all, sink: a })
+    hub.subscribe({ lastEventId: 2, directory: null, sink: a })
     hub.publish({ data: { i: 5 }, directory: null })
     expect(ids(a.text())).toEqual([3, 4, 5, 6])
   })
@@ -59,7 +58,7 @@ describe('event hub', () => {
     hub.publish({ data: 1, directory: '/a' })
     hub.publish({ data: 2, directory: '/b' })
     const a = sink()
-    hub.subscribe({ lastEventId: 0, accepts: (d) => d === null || d === '/a', sink: a })
+    hub.subscribe({ lastEventId: 0, directory: '/a', sink: a })
     hub.publish({ data: 3, directory: '/b' })
     hub.publish({ data: 4, directory: null })
     expect(ids(a.text())).toEqual([1, 4])
@@ -74,7 +73,7 @@ describe('event hub', () => {
       [5000, 'cursor-ahead'],
     ] as const) {
       const a = sink()
-      hub.subscribe({ lastEventId: cursor, accepts: all, sink: a })
+      hub.subscribe({ lastEventId: cursor, directory: null, sink: a })
       expect(a.text()).toMatch(/^event: replay-gap\ndata: /)
       const gap = JSON.parse(a.text().split('data: ')[1]!)
       expect(gap).toMatchObject({ type: 'opencode-studio:replay-gap', properties: { reason, requestedLastEventId: cursor, seqAtSubscribe: 1009 } })
@@ -86,8 +85,8 @@ describe('event hub', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
     const slow = sink()
     const fast = sink()
-    hub.subscribe({ lastEventId: null, accepts: all, sink: slow })
-    hub.subscribe({ lastEventId: null, accepts: all, sink: fast })
+    hub.subscribe({ lastEventId: null, directory: null, sink: slow })
+    hub.subscribe({ lastEventId: null, directory: null, sink: fast })
     const big = 'x'.repeat(1500) // one event alone is larger than the budget
     for (let i = 0; i < 10; i++) {
       hub.publish({ data: big, directory: null })
@@ -106,7 +105,7 @@ describe('event hub', () => {
     try {
       hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
       const lagging = sink()
-      hub.subscribe({ lastEventId: null, accepts: all, sink: lagging })
+      hub.subscribe({ lastEventId: null, directory: null, sink: lagging })
       hub.publish({ data: 'y'.repeat(1500), directory: null })
       vi.advanceTimersByTime(3000)
       expect(lagging.ended).toBe(false)
@@ -124,7 +123,7 @@ describe('event hub', () => {
   it('relays a large event in pieces, holding other events until it ends, and never replays it', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
     const a = sink()
-    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    hub.subscribe({ lastEventId: null, directory: null, sink: a })
     hub.publish({ data: 'before', directory: null })
     const big = hub.openStream(null, Buffer.from('{"type":"big","x":"'))
     hub.publish({ data: 'during', directory: null }) // waits
@@ -133,17 +132,17 @@ describe('event hub', () => {
     big.end()
     expect(a.text()).toBe('id: 1\ndata: "before"\n\nid: 2\ndata: {"type":"big","x":"aaaabbbb"}\n\nid: 3\ndata: "during"\n\n')
     const resumed = sink()
-    hub.subscribe({ lastEventId: 1, accepts: all, sink: resumed })
+    hub.subscribe({ lastEventId: 1, directory: null, sink: resumed })
     expect(resumed.text()).toContain('replay-gap')
     const after = sink()
-    hub.subscribe({ lastEventId: 2, accepts: all, sink: after })
+    hub.subscribe({ lastEventId: 2, directory: null, sink: after })
     expect(ids(after.text())).toEqual([3])
   })
 
   it('disconnects the clients of a large event whose source broke off', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
     const a = sink()
-    hub.subscribe({ lastEventId: null, accepts: all, sink: a })
+    hub.subscribe({ lastEventId: null, directory: null, sink: a })
     const big = hub.openStream(null, Buffer.from('{"half'))
     big.abort()
     expect(a.ended).toBe(true)

@@ -3,6 +3,7 @@
 // in order, or they get an explicit replay-gap frame. A client that stops reading cannot grow Studio's
 // memory: past its queue budget it gets a gap frame and is disconnected.
 
+import { directoryFilter, keyOf } from './directory-filter.js'
 import { eventFrame, gapFrame, HEARTBEAT_FRAME, type GapInfo } from './frames.js'
 import { createReplayRing } from './ring.js'
 
@@ -27,8 +28,8 @@ export interface Sink {
 export interface SubscribeOptions {
   /** The client's Last-Event-ID, if it is resuming. */
   lastEventId: number | null
-  /** Only events of this directory (or below it), plus events without a directory. */
-  accepts: (directory: string | null) => boolean
+  /** Only events of this directory (or below it), plus events without a directory; null: everything. */
+  directory: string | null
   sink: Sink
 }
 
@@ -87,7 +88,7 @@ const CHECK_MS = 1000
 
 interface Client {
   sink: Sink
-  accepts: (directory: string | null) => boolean
+  accepts: (eventKey: string | null) => boolean
   lastWrite: number
   /** Since when the backlog has been above the budget (null: it is not). */
   overSince: number | null
@@ -161,9 +162,10 @@ export function createEventHub(options: HubOptions): EventHub {
       }
       seq++
       const frame = eventFrame(seq, event.raw ?? JSON.stringify(event.data))
-      ring.push({ seq, directory: event.directory, bytes: frame })
+      const key = keyOf(event.directory)
+      ring.push({ seq, key, bytes: frame })
       const now = Date.now()
-      for (const c of clients) if (c.accepts(event.directory)) send(c, frame, now)
+      for (const c of clients) if (c.accepts(key)) send(c, frame, now)
       for (const l of listeners) l(event, seq)
       return seq
     },
@@ -174,7 +176,8 @@ export function createEventHub(options: HubOptions): EventHub {
       }
       seq++
       ring.skip(seq)
-      const targets = [...clients].filter((c) => c.accepts(directory))
+      const key = keyOf(directory)
+      const targets = [...clients].filter((c) => c.accepts(key))
       streaming = true
       const start = Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), head]) // one copy, shared by every client
       for (const c of targets) {
@@ -185,7 +188,7 @@ export function createEventHub(options: HubOptions): EventHub {
       return {
         write(chunk) {
           const now = Date.now()
-          for (const c of live()) send(c, chunk, now)
+          for (const c of targets) send(c, chunk, now) // send() skips clients cut off meanwhile
         },
         end() {
           for (const c of live()) {
@@ -200,7 +203,8 @@ export function createEventHub(options: HubOptions): EventHub {
         },
       }
     },
-    subscribe({ lastEventId, accepts, sink }) {
+    subscribe({ lastEventId, directory, sink }) {
+      const accepts = directoryFilter(directory)
       const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, midFrame: false, closed: false }
       clients.add(client)
       if (lastEventId !== null) {
@@ -211,7 +215,7 @@ export function createEventHub(options: HubOptions): EventHub {
         else {
           const replay = ring.since(lastEventId)
           if (!replay.ok) gap('cursor-too-old')
-          else for (const f of replay.frames) if (accepts(f.directory)) send(client, f.bytes)
+          else for (const f of replay.frames) if (accepts(f.key)) send(client, f.bytes)
         }
       }
       return { close: () => drop(client) }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createReplayRing } from './ring.js'
 
-const frame = (seq: number, size = 10) => ({ seq, directory: null, bytes: Buffer.alloc(size) })
+const frame = (seq: number, size = 10) => ({ seq, key: null, bytes: Buffer.alloc(size) })
 
 describe('replay ring', () => {
   it('replays everything after a cursor, in order', () => {

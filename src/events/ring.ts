@@ -4,7 +4,8 @@
 
 export interface RingFrame {
   seq: number
-  directory: string | null
+  /** The event's directoryKey(), for ?directory= filters on replay. */
+  key: string | null
   bytes: Buffer
 }
 

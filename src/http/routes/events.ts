@@ -5,7 +5,6 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { retryFrame, type Events } from '../../events/index.js'
-import { directoryKey } from '../../lib/directory-key.js'
 import { text, type QueryValue } from '../query.js'
 
 export interface EventRoutesOptions {
@@ -18,13 +17,6 @@ const CLIENT_RETRY_MS = 1000
 export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesOptions): Promise<void> {
   app.get<{ Querystring: Record<string, QueryValue> }>('/api/global/event', (request, reply) => {
     const lastEventId = cursorOf(request)
-    const filter = text(request.query.directory)
-    const key = filter === null ? null : directoryKey(filter)
-    const accepts = (directory: string | null) => {
-      if (key === null || directory === null) return true
-      const d = directoryKey(directory)
-      return d === key || d.startsWith(key.endsWith('/') ? key : `${key}/`)
-    }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, {
@@ -37,7 +29,7 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
       'x-opencode-studio-seq': String(events.hub.seq()),
     })
     res.write(retryFrame(CLIENT_RETRY_MS))
-    const subscription = events.hub.subscribe({ lastEventId, accepts, sink: res })
+    const subscription = events.hub.subscribe({ lastEventId, directory: text(request.query.directory), sink: res })
     res.once('close', () => subscription.close())
   })
 }
