@@ -56,10 +56,15 @@ function entry(map: RuntimeMap, id: string, directory: string | null, now: numbe
 }
 
 function setStatus(r: SessionRuntime, status: SessionStatus, now: number): boolean {
-  if (JSON.stringify(r.status) === JSON.stringify(status)) return false
+  if (sameStatus(r.status, status)) return false
   r.status = status
   r.updatedAt = now
   return true
+}
+
+function sameStatus(a: SessionStatus, b: SessionStatus): boolean {
+  if (a.type !== 'retry' || b.type !== 'retry') return a.type === b.type
+  return a.attempt === b.attempt && a.message === b.message && a.next === b.next
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null)

@@ -9,7 +9,7 @@ import type { MessageWithParts, ReadResult, SessionInfo, SessionSummary, Storage
 import { createJsonFileCache, type JsonRead } from './read-json.js'
 import { summaryFromInfo } from '../session-info.js'
 import { watchPaths } from '../watch.js'
-import { jsonLayout, stemOf } from './layout.js'
+import { messageRoots, sessionRoots, stemOf } from './layout.js'
 
 /** Parsed files kept (sessions, then recently read messages and parts). */
 const CACHE_ENTRIES = 50_000
@@ -24,7 +24,6 @@ interface SessionFile {
 }
 
 export function createJsonReader(dataDir: string): StorageReader {
-  const layout = jsonLayout(dataDir)
   const cache = createJsonFileCache(CACHE_ENTRIES)
   /** What each session file looked like at the previous scan. */
   const signatures = new Map<string, string>()
@@ -32,7 +31,7 @@ export function createJsonReader(dataDir: string): StorageReader {
 
   async function scanSessionFiles(): Promise<SessionFile[]> {
     const found: { path: string; id: string }[] = []
-    for (const root of jsonLayout(dataDir).sessionRoots) {
+    for (const root of sessionRoots(dataDir)) {
       for (const project of await listDir(root)) {
         for (const file of await listDir(join(root, project))) {
           const id = stemOf(file)
@@ -77,7 +76,7 @@ export function createJsonReader(dataDir: string): StorageReader {
   }
 
   async function locateSession(id: string): Promise<string | null> {
-    for (const root of jsonLayout(dataDir).sessionRoots) {
+    for (const root of sessionRoots(dataDir)) {
       for (const project of await listDir(root)) {
         const path = join(root, project, `${id}.json`)
         if (await stat(path).then(() => true, () => false)) return path
@@ -88,7 +87,7 @@ export function createJsonReader(dataDir: string): StorageReader {
 
   return {
     kind: 'json',
-    location: layout.storageDir,
+    location: join(dataDir, 'storage'),
     query: null,
 
     async loadSessions(onChunk) {
@@ -134,7 +133,7 @@ export function createJsonReader(dataDir: string): StorageReader {
 
     async messages(sessionId, page) {
       const tracker = createConsistencyTracker()
-      const root = jsonLayout(dataDir).messageRoot
+      const { messageRoot: root, partRoot } = messageRoots(dataDir)
       // Message ids grow with time, so file order is chronological order.
       let ids = (await listDir(join(root, sessionId))).map(stemOf).filter((s): s is string => s !== null).sort()
       if (page.before) ids = ids.filter((id) => id < page.before!.id)
@@ -143,23 +142,22 @@ export function createJsonReader(dataDir: string): StorageReader {
       const start = page.limit === null ? 0 : Math.max(0, end - page.limit)
       const entries: MessageWithParts[] = []
       for (const id of ids.slice(start, end)) {
-        const message = await readMessage(join(root, sessionId, `${id}.json`), id, tracker)
+        const message = await readMessage(join(root, sessionId, `${id}.json`), join(partRoot, id), tracker)
         if (message) entries.push(message)
       }
       return { ok: true, value: { entries, total, hasOlder: start > 0 }, consistency: tracker.report() }
     },
 
     watch(onChange) {
-      return watchPaths(jsonLayout(dataDir).sessionRoots, { recursive: true }, onChange)
+      return watchPaths(sessionRoots(dataDir), { recursive: true }, onChange)
     },
 
     close() {},
   }
 
-  async function readMessage(path: string, id: string, tracker: ConsistencyTracker): Promise<MessageWithParts | null> {
+  async function readMessage(path: string, partDir: string, tracker: ConsistencyTracker): Promise<MessageWithParts | null> {
     const read = await cache.read(path)
     if (!noteRead(read, tracker) || !isObject(read.value)) return null
-    const partDir = join(jsonLayout(dataDir).partRoot, id)
     const partFiles = (await listDir(partDir)).filter((f) => stemOf(f) !== null).sort()
     const parts: MessageWithParts['parts'] = []
     for (const file of partFiles) {
