@@ -47,7 +47,7 @@ describe('attachment cache', () => {
 
   it('evicts least recently used first by size, and by age, but never a pinned blob', async () => {
     const a = await cache.encode(file('a.txt', 'a'.repeat(300))) // 400 base64 bytes each
-    const b = await cache.encode(file('b.txt', 'b'.repeat(300)))
+    await cache.encode(file('b.txt', 'b'.repeat(300)))
     const c = await cache.encode(file('c.txt', 'c'.repeat(300))) // 1200 > 1000
     const release = cache.pin(a.digest) // a is oldest but in use
     expect(cache.evict()).toEqual({ count: 1, bytes: 400 })

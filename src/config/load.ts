@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { CONFIG_FILE_OPTION, OPTIONS, type OptionKey, type OptionSpec } from './options.js'
 import { parsePath, parseValue, type PathContext } from './parse-value.js'
 import type { Config } from './types.js'
+import { isRecord } from '../lib/is-record.js'
 
 export interface LoadInput {
   argv: readonly string[]
@@ -176,7 +177,7 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
     problems.push(`cannot read config file ${path}: ${(err as Error).message}`)
     return out
   }
-  if (!isPlainObject(data)) {
+  if (!isRecord(data)) {
     problems.push(`config file ${path} must hold a JSON object`)
     return out
   }
@@ -185,7 +186,7 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
     for (const [k, v] of Object.entries(obj)) {
       if (prefix === '' && k === '$schema') continue
       const key = prefix + k
-      if (isPlainObject(v) && !known.has(key)) walk(v, `${key}.`)
+      if (isRecord(v) && !known.has(key)) walk(v, `${key}.`)
       else if (known.has(key)) out.set(key, v)
       else problems.push(`unknown key "${key}" in ${path}`)
     }
@@ -194,9 +195,6 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
   return out
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

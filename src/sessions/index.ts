@@ -24,7 +24,7 @@ import { listPage, type ListPage, type ListQuery } from './tree-page.js'
 
 export { directoryKey } from '../lib/directory-key.js'
 export { toWire, type WireSession } from './wire.js'
-export type { ListPage, ListQuery, Scope } from './tree-page.js'
+export type { ListPage, ListQuery } from './tree-page.js'
 
 /** How often storage is looked at. SQLite's check is one PRAGMA when nothing changed. */
 const REFRESH_MS = { sqlite: 250, json: 1000, none: 1000 } as const
@@ -172,7 +172,6 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     }
   }
 
-  const current = (): StorageReader | null => storage.reader()
   const unavailable = { ok: false as const, reason: 'no OpenCode storage found', consistency: null }
 
   return {
@@ -202,21 +201,18 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     recentDirectories(withinMs) {
       const since = Date.now() - withinMs
       const out = new Set<string>()
-      for (const id of store.ids()) {
-        const s = store.get(id)!
-        if (s.timeUpdated >= since) out.add(s.directory)
-      }
+      for (const s of store.values()) if (s.timeUpdated >= since) out.add(s.directory)
       return [...out]
     },
     async projectFor(directory) {
       return store.projectOfDirectory(directoryKey(directory)) ?? (await projectIdForDirectory(directory))
     },
-    readSession: (id) => current()?.getSession(id) ?? Promise.resolve({ ok: true, value: null, consistency: null }),
-    readSessions: (ids) => current()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
-    readMessages: (sessionId, page) => current()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
+    readSession: (id) => storage.reader()?.getSession(id) ?? Promise.resolve({ ok: true, value: null, consistency: null }),
+    readSessions: (ids) => storage.reader()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
+    readMessages: (sessionId, page) => storage.reader()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
     poke,
     applyEvent(type, properties) {
-      if (loadedFrom === undefined || loadedFrom !== storage.reader()) return // the load in progress will see it
+      if (loadedFrom !== storage.reader()) return // the load in progress will see it
       if (type === 'session.deleted') {
         const info = properties.info as Record<string, unknown> | undefined
         const id = typeof info?.id === 'string' ? info.id : typeof properties.sessionID === 'string' ? properties.sessionID : null
@@ -236,7 +232,7 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     status: () => ({
       storage: storage.describe().kind,
       location: storage.describe().location,
-      loaded: loadedFrom !== undefined && loadedFrom === storage.reader(),
+      loaded: loadedFrom === storage.reader(),
       sessions: store.size,
       lastRefreshAt,
       lastError,

@@ -10,7 +10,8 @@ export interface SessionStore extends KnownSessions {
   readonly version: number
   upsert(summary: SessionSummary): void
   remove(id: string): boolean
-  clear(): void
+  /** Every session: a live view (do not mutate). */
+  values(): Iterable<SessionSummary>
   /** Direct children, wherever they live. */
   childIds(id: string): Iterable<string>
   /** The sessions of one directory key / project, by id: live views, not copies (do not mutate). */
@@ -75,6 +76,7 @@ export function createSessionStore(): SessionStore {
     has: (id) => byId.has(id),
     get: (id) => byId.get(id),
     ids: () => byId.keys(),
+    values: () => byId.values(),
     upsert(summary) {
       const s: SessionSummary = { ...summary, directory: intern(summary.directory), projectID: intern(summary.projectID) }
       const old = byId.get(s.id)
@@ -92,10 +94,6 @@ export function createSessionStore(): SessionStore {
       version++
       byId.delete(id)
       return true
-    },
-    clear() {
-      for (const m of [byId, children, byDirectory, byProject, keyOf, interned]) m.clear()
-      version++
     },
     childIds: (id) => children.get(id)?.keys() ?? EMPTY.keys(),
     inDirectory: (key) => byDirectory.get(key) ?? EMPTY,

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/log.js'
 import { createSleeper } from '../lib/sleeper.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { applyEvent, attentionOf, reconcileAttention, reconcileDirectory, type RuntimeMap, type SessionStatus } from './runtime.js'
+import { isRecord } from '../lib/is-record.js'
 
 export type { SessionStatus } from './runtime.js'
 
@@ -163,8 +164,4 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
       await running
     },
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

@@ -7,11 +7,10 @@ export interface Consistency {
   transientSkips?: number
   parseSkips?: number
   ioSkips?: number
-  fallbackSummaries?: number
   retryAfterMs?: number
 }
 
-export type ConsistencyEvent = 'staleRead' | 'transientSkip' | 'parseSkip' | 'ioSkip' | 'fallbackSummary'
+export type ConsistencyEvent = 'staleRead' | 'transientSkip' | 'parseSkip' | 'ioSkip'
 
 /** How soon a client may retry a degraded answer (the Rust Studio's value). */
 export const RETRY_AFTER_MS = 180
@@ -21,14 +20,13 @@ const COUNTER: Record<ConsistencyEvent, Exclude<keyof Consistency, 'degraded' | 
   transientSkip: 'transientSkips',
   parseSkip: 'parseSkips',
   ioSkip: 'ioSkips',
-  fallbackSummary: 'fallbackSummaries',
 }
 
-/** Transient problems are worth a retry soon; parse errors and substitutions are not. */
+/** Transient problems are worth a retry soon; parse errors are not. */
 const RETRYABLE: ReadonlySet<ConsistencyEvent> = new Set(['transientSkip', 'ioSkip'])
 
 export interface ConsistencyTracker {
-  note(event: ConsistencyEvent, times?: number): void
+  note(event: ConsistencyEvent): void
   /** The report, or null when nothing was skipped or substituted. */
   report(): Consistency | null
 }
@@ -37,8 +35,8 @@ export interface ConsistencyTracker {
 export function createConsistencyTracker(): ConsistencyTracker {
   const counts = new Map<ConsistencyEvent, number>()
   return {
-    note(event, times = 1) {
-      counts.set(event, (counts.get(event) ?? 0) + times)
+    note(event) {
+      counts.set(event, (counts.get(event) ?? 0) + 1)
     },
     report() {
       if (counts.size === 0) return null

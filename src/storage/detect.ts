@@ -13,7 +13,7 @@ export interface Detected {
   location: string
 }
 
-export function sqlitePath(dataDir: string): string {
+function sqlitePath(dataDir: string): string {
   return join(dataDir, 'opencode.db')
 }
 

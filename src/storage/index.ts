@@ -6,7 +6,7 @@ import { detectStorage, type Detected } from './detect.js'
 import type { StorageReader } from './types.js'
 
 export { summaryFromInfo } from './session-info.js'
-export { createConsistencyTracker, RETRY_AFTER_MS, type Consistency, type ConsistencyTracker } from './consistency.js'
+export type { Consistency } from './consistency.js'
 export type {
   ChangeSet,
   KnownSessions,

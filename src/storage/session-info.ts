@@ -2,14 +2,15 @@
 // what session.created/updated events carry) → the index's compact summary.
 
 import type { SessionSummary } from './types.js'
+import { isRecord } from '../lib/is-record.js'
 
 export function summaryFromInfo(value: unknown, fallbackId?: string): SessionSummary | null {
-  if (!isObject(value)) return null
-  const time = isObject(value.time) ? value.time : {}
+  if (!isRecord(value)) return null
+  const time = isRecord(value.time) ? value.time : {}
   const directory = str(value.directory)
   const id = str(value.id) ?? fallbackId ?? null
   if (!directory || !id) return null
-  const share = isObject(value.share) ? str(value.share.url) : null
+  const share = isRecord(value.share) ? str(value.share.url) : null
   return {
     id,
     projectID: str(value.projectID) ?? 'global',
@@ -20,13 +21,10 @@ export function summaryFromInfo(value: unknown, fallbackId?: string): SessionSum
     timeCreated: num(time.created),
     timeUpdated: num(time.updated),
     shareUrl: share,
-    revert: isObject(value.revert) ? value.revert : null,
+    revert: isRecord(value.revert) ? value.revert : null,
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null

@@ -8,6 +8,7 @@ import type { Events } from '../../events/index.js'
 import type { StatusIndex } from '../../status/index.js'
 import type { UpstreamClient } from '../../upstream/index.js'
 import { strictBool, text, type QueryValue } from '../query.js'
+import { isRecord } from '../../lib/is-record.js'
 
 export interface StatusRoutesOptions {
   status: StatusIndex
@@ -58,8 +59,8 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
     } catch {
       return passThrough(reply, res.statusCode, res.headers['content-type'], body)
     }
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return passThrough(reply, res.statusCode, res.headers['content-type'], body)
-    status.merge(directory, answer as Record<string, unknown>)
+    if (!isRecord(answer)) return passThrough(reply, res.statusCode, res.headers['content-type'], body)
+    status.merge(directory, answer)
     reply.header('x-opencode-studio-source', 'opencode')
     reply.header('x-opencode-studio-seq', String(events.hub.seq()))
     if (sessionId === null) return answer

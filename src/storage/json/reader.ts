@@ -5,11 +5,12 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
-import type { MessageWithParts, ReadResult, SessionInfo, SessionSummary, StorageReader } from '../types.js'
+import type { MessageWithParts, SessionInfo, SessionSummary, StorageReader } from '../types.js'
 import { createJsonFileCache, type JsonRead } from './read-json.js'
 import { summaryFromInfo } from '../session-info.js'
 import { watchPaths } from '../watch.js'
 import { messageRoots, sessionRoots, stemOf } from './layout.js'
+import { isRecord } from '../../lib/is-record.js'
 
 /** Parsed files kept (sessions, then recently read messages and parts). */
 const CACHE_ENTRIES = 50_000
@@ -71,7 +72,7 @@ export function createJsonReader(dataDir: string): StorageReader {
     if (!path) return null
     const read = await cache.read(path)
     if (!read.ok && read.kind === 'missing') return null
-    if (!noteRead(read, tracker) || !isObject(read.value)) return null
+    if (!noteRead(read, tracker) || !isRecord(read.value)) return null
     return { ...read.value, id: typeof read.value.id === 'string' ? read.value.id : id }
   }
 
@@ -157,12 +158,12 @@ export function createJsonReader(dataDir: string): StorageReader {
 
   async function readMessage(path: string, partDir: string, tracker: ConsistencyTracker): Promise<MessageWithParts | null> {
     const read = await cache.read(path)
-    if (!noteRead(read, tracker) || !isObject(read.value)) return null
+    if (!noteRead(read, tracker) || !isRecord(read.value)) return null
     const partFiles = (await listDir(partDir)).filter((f) => stemOf(f) !== null).sort()
     const parts: MessageWithParts['parts'] = []
     for (const file of partFiles) {
       const part = await cache.read(join(partDir, file))
-      if (noteRead(part, tracker) && isObject(part.value)) parts.push(part.value as MessageWithParts['parts'][number])
+      if (noteRead(part, tracker) && isRecord(part.value)) parts.push(part.value as MessageWithParts['parts'][number])
     }
     return { info: read.value as MessageWithParts['info'], parts }
   }
@@ -188,8 +189,4 @@ async function listDir(dir: string): Promise<string[]> {
 
 async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(fn))
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3'
 
 /** Longest a single statement may block the event loop waiting on a lock; retries happen async (retry.ts). */
-export const BUSY_TIMEOUT_MS = 5
+const BUSY_TIMEOUT_MS = 5
 
 export type Db = Database.Database
 

@@ -4,14 +4,13 @@
 
 import { basename, dirname } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
+import { createConsistencyTracker } from '../consistency.js'
 import type {
   ChangeSet,
   KnownSessions,
   MessagePage,
   MessageWithParts,
   ReadResult,
-  SessionInfo,
   SessionSummary,
   StorageReader,
 } from '../types.js'
@@ -56,26 +55,26 @@ export function createSqliteReader(path: string): StorageReader {
   let lastVersion: number | null = null
   let watermark = 0
 
-  const fail = (reason: string, tracker: ConsistencyTracker): ReadResult<never> => {
+  const fail = (reason: string, tracker = createConsistencyTracker()): ReadResult<never> => {
     tracker.note('ioSkip')
     return { ok: false, reason, consistency: tracker.report() }
   }
 
-  /** Summaries for an IN list, chunked so no statement carries an unbounded list. */
-  async function summariesFor(statement: Statement, ids: readonly string[]): Promise<ReadResult<SessionSummary[]>> {
-    const out: SessionSummary[] = []
+  /** Rows for an IN list, chunked so no statement carries an unbounded list. */
+  async function chunkedAll<R, T>(statement: Statement, ids: readonly string[], map: (row: R) => T): Promise<ReadResult<T[]>> {
+    const out: T[] = []
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
-      const rows = await withRetry(() => statement.all(chunk) as SummaryRow[])
-      if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
-      for (const row of rows.value) out.push(toSummary(row))
+      const rows = await withRetry(() => statement.all(chunk) as R[])
+      if (!rows.ok) return fail(rows.reason)
+      for (const row of rows.value) out.push(map(row))
     }
     return { ok: true, value: out, consistency: null }
   }
 
   async function summaries(statement: Statement, arg: string): Promise<ReadResult<SessionSummary[]>> {
     const rows = await withRetry(() => statement.all(arg) as SummaryRow[])
-    if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
+    if (!rows.ok) return fail(rows.reason)
     return { ok: true, value: rows.value.map(toSummary), consistency: null }
   }
 
@@ -86,8 +85,8 @@ export function createSqliteReader(path: string): StorageReader {
     query: {
       inDirectory: (directory) => summaries(q.summariesInDirectory, directory),
       inProject: (projectID) => summaries(q.summariesInProject, projectID),
-      byIds: (ids) => summariesFor(q.summariesByIds, ids),
-      byParentIds: (ids) => summariesFor(q.summariesByParentIds, ids),
+      byIds: (ids) => chunkedAll(q.summariesByIds, ids, toSummary),
+      byParentIds: (ids) => chunkedAll(q.summariesByParentIds, ids, toSummary),
     },
 
     async loadSessions(onChunk) {
@@ -132,20 +131,11 @@ export function createSqliteReader(path: string): StorageReader {
 
     async getSession(id) {
       const row = await withRetry(() => q.byId.get(id) as SessionRow | undefined)
-      if (!row.ok) return fail(row.reason, createConsistencyTracker())
+      if (!row.ok) return fail(row.reason)
       return { ok: true, value: row.value ? toSessionInfo(row.value) : null, consistency: null }
     },
 
-    async getSessions(ids) {
-      const out: SessionInfo[] = []
-      for (let i = 0; i < ids.length; i += ID_CHUNK) {
-        const chunk = JSON.stringify(ids.slice(i, i + ID_CHUNK))
-        const rows = await withRetry(() => q.byIds.all(chunk) as SessionRow[])
-        if (!rows.ok) return fail(rows.reason, createConsistencyTracker())
-        for (const row of rows.value) out.push(toSessionInfo(row))
-      }
-      return { ok: true, value: out, consistency: null }
-    },
+    getSessions: (ids) => chunkedAll(q.byIds, ids, toSessionInfo),
 
     async messages(sessionId, page) {
       const tracker = createConsistencyTracker()

@@ -2,6 +2,7 @@
 // API object minus its ids in `data` (opencode-reference.md §7); session rows spread it over columns.
 
 import type { MessageWithParts, SessionInfo, SessionSummary } from '../types.js'
+import { isRecord } from '../../lib/is-record.js'
 
 export interface SummaryRow {
   id: string
@@ -52,7 +53,7 @@ export function toSummary(row: SummaryRow): SessionSummary {
     timeCreated: row.time_created,
     timeUpdated: row.time_updated,
     shareUrl: row.share_url || null,
-    revert: isObject(revert) ? revert : null,
+    revert: isRecord(revert) ? revert : null,
   }
 }
 
@@ -117,12 +118,12 @@ export interface PartRow {
 /** A message row and its parts → {info, parts}, or null when the row's data is unreadable. */
 export function toMessage(row: MessageRow, parts: PartRow[]): MessageWithParts | null {
   const data = parseJson(row.data)
-  if (!isObject(data)) return null
+  if (!isRecord(data)) return null
   return {
     info: { ...data, id: row.id, sessionID: row.session_id },
     parts: parts.flatMap((p) => {
       const part = parseJson(p.data)
-      return isObject(part) ? [{ ...part, id: p.id, sessionID: row.session_id, messageID: p.message_id }] : []
+      return isRecord(part) ? [{ ...part, id: p.id, sessionID: row.session_id, messageID: p.message_id }] : []
     }),
   }
 }
@@ -134,8 +135,4 @@ function parseJson(text: string | null): unknown {
   } catch {
     return undefined
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
