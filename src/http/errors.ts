@@ -42,5 +42,5 @@ function toStudioError(err: unknown): StudioError | null {
   }
   if (f.validation) return badRequest(f.message ?? 'invalid request')
   if (f.statusCode === 400 && f.message && /JSON/i.test(f.message)) return invalidBody(f.message)
-  return new StudioError(f.statusCode === 404 ? 'not_found' : 'bad_request', f.statusCode, f.message ?? 'Bad request')
+  return new StudioError(f.statusCode === 404 ? routeNotFound.code : badRequest.code, f.statusCode, f.message ?? 'Bad request')
 }

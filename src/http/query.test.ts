@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { StudioError } from '../lib/errors.js'
-import { boolish, count, csv, strictBool, text } from './query.js'
+import { boolish, count, csv, headerDirectory, strictBool, text } from './query.js'
 
 describe('boolish (session list flags)', () => {
   it.each([
@@ -64,5 +64,14 @@ describe('text and csv', () => {
     expect(csv(' a, ,b,')).toEqual(['a', 'b'])
     expect(csv(',')).toBeNull()
     expect(csv(undefined)).toBeNull()
+  })
+})
+
+describe('headerDirectory (x-opencode-directory)', () => {
+  it('decodes as OpenCode does, trims, and keeps a malformed encoding as given', () => {
+    expect(headerDirectory({ 'x-opencode-directory': '%2Fhome%2Fj%C3%BCrgen%2Fapp ' })).toBe('/home/jürgen/app')
+    expect(headerDirectory({ 'x-opencode-directory': ' /w/100%done ' })).toBe('/w/100%done')
+    expect(headerDirectory({ 'x-opencode-directory': '   ' })).toBeNull()
+    expect(headerDirectory({})).toBeNull()
   })
 })

@@ -54,6 +54,20 @@ export function text(value: QueryValue): string | null {
   return v ? v : null
 }
 
+/**
+ * The workspace a client names in the x-opencode-directory header (URI-encoded by OpenCode's own clients
+ * for non-ASCII paths, so it is decoded as OpenCode does), trimmed; null when absent or blank.
+ */
+export function headerDirectory(headers: Record<string, string | string[] | undefined>): string | null {
+  const raw = single(headers['x-opencode-directory'])
+  if (raw === undefined) return null
+  try {
+    return text(decodeURIComponent(raw))
+  } catch {
+    return text(raw)
+  }
+}
+
 /** Comma-separated values, trimmed, empties dropped; null when absent or empty. */
 export function csv(value: QueryValue): string[] | null {
   const v = single(value)

@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
 import { workspaceNotFound, type Attachments } from '../../attachments/index.js'
 import type { UpstreamClient } from '../../upstream/index.js'
-import { text, type QueryValue } from '../query.js'
+import { passThrough } from '../pass-through.js'
+import { headerDirectory, text, type QueryValue } from '../query.js'
 
 export interface PromptRoutesOptions {
   attachments: Attachments
@@ -23,8 +24,7 @@ export async function promptRoutes(app: FastifyInstance, options: PromptRoutesOp
     { bodyLimit: options.maxBodyBytes },
     async (request, reply) => {
       const header = request.headers['x-opencode-directory']
-      const headerDir = typeof header === 'string' ? text(decodeURIComponentSafe(header)) : null
-      const workspace = text(request.query.directory) ?? headerDir ?? options.defaultDirectory
+      const workspace = text(request.query.directory) ?? headerDirectory(request.headers) ?? options.defaultDirectory
       if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) throw workspaceNotFound(workspace)
 
       const expanded = await options.attachments.expand(request.body, workspace)
@@ -42,22 +42,11 @@ export async function promptRoutes(app: FastifyInstance, options: PromptRoutesOp
           body: expanded.body,
         })
         const body = await res.body.text()
-        if (res.statusCode >= 300) {
-          const type = res.headers['content-type']
-          return reply.code(res.statusCode).type(typeof type === 'string' ? type : 'application/json').send(body)
-        }
+        if (res.statusCode >= 300) return passThrough(reply, res.statusCode, res.headers['content-type'], body)
         return reply.code(202).send({ queued: true })
       } finally {
         expanded.release()
       }
     },
   )
-}
-
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
 }

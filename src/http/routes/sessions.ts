@@ -2,11 +2,11 @@
 // OpenCode is down: the list/tree (rust-studio-behaviour.md §6), one session, its children and its
 // messages (OpenCode's own shapes). Writes and every other session path still go to OpenCode.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Consistency, MessagePageRequest } from '../../storage/index.js'
 import { directoryKey, toWire, type ListPage, type ListQuery, type SessionIndex } from '../../sessions/index.js'
 import { defineError, withExtra } from '../../lib/errors.js'
-import { boolish, count, csv, invalidQuery, text, type QueryValue } from '../query.js'
+import { boolish, count, csv, headerDirectory, invalidQuery, text, type QueryValue } from '../query.js'
 import type { Forward } from './proxy.js'
 
 export interface SessionRoutesOptions {
@@ -19,8 +19,8 @@ export interface SessionRoutesOptions {
   forward: Forward
 }
 
-export const sessionNotFound = defineError('session_not_found', 404, (id: string) => `Session not found: ${id}`)
-export const storageUnavailable = defineError(
+const sessionNotFound = defineError('session_not_found', 404, (id: string) => `Session not found: ${id}`)
+const storageUnavailable = defineError(
   'storage_unavailable',
   503,
   (reason: string) => `OpenCode's storage cannot be read right now: ${reason}`,
@@ -38,7 +38,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
   app.get<{ Querystring: Query }>('/api/session', async (request, reply) => {
     const started = performance.now()
     const q = request.query
-    const directory = text(q.directory) ?? headerDirectory(request) ?? options.defaultDirectory
+    const directory = text(q.directory) ?? headerDirectory(request.headers) ?? options.defaultDirectory
     const query: ListQuery = {
       scope: text(q.scope) === 'project' ? { kind: 'project', projectID: await index.projectFor(directory) } : { kind: 'directory', key: directoryKey(directory) },
       roots: boolish(q.roots),
@@ -161,17 +161,6 @@ async function assertExists(index: SessionIndex, id: string): Promise<void> {
   if (!read.value) throw notFound(id)
 }
 
-function headerDirectory(request: FastifyRequest): string | null {
-  const value = request.headers['x-opencode-directory']
-  const raw = text(Array.isArray(value) ? value[0] : value)
-  if (!raw) return null
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return raw
-  }
-}
-
 /** OpenCode's 404 body, plus Studio's {error, code}. */
 function notFound(id: string) {
   const err = sessionNotFound(id)
@@ -206,11 +195,11 @@ function byCreation(a: Record<string, unknown>, b: Record<string, unknown>): num
 }
 
 /** OpenCode's message cursor: base64 of {"id":"msg_…","time":<created ms>}. */
-export function encodeCursor(id: string, time: number): string {
+function encodeCursor(id: string, time: number): string {
   return Buffer.from(JSON.stringify({ id, time })).toString('base64')
 }
 
-export function decodeCursor(cursor: string | null): MessagePageRequest['before'] {
+function decodeCursor(cursor: string | null): MessagePageRequest['before'] {
   if (cursor === null) return null
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { id?: unknown; time?: unknown }

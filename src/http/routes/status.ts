@@ -3,11 +3,12 @@
 // ready, refused, timeout, 5xx) falls back to the index with `x-opencode-studio-source: local-cache`.
 // Either way the body has OpenCode's shape: non-idle sessions only, retry details kept.
 
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Events } from '../../events/index.js'
 import type { StatusIndex } from '../../status/index.js'
 import type { UpstreamClient } from '../../upstream/index.js'
-import { strictBool, text, type QueryValue } from '../query.js'
+import { passThrough } from '../pass-through.js'
+import { headerDirectory, strictBool, text, type QueryValue } from '../query.js'
 import { isRecord } from '../../lib/is-record.js'
 
 export interface StatusRoutesOptions {
@@ -25,7 +26,7 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
   app.get<{ Querystring: Query }>('/api/session/status', async (request, reply) => {
     const q = request.query
     const headerDir = request.headers['x-opencode-directory']
-    const directory = text(q.directory) ?? text(Array.isArray(headerDir) ? headerDir[0] : headerDir)
+    const directory = text(q.directory) ?? headerDirectory(request.headers)
     const sessionId = text(q.sessionId)
     const seq = events.hub.seq()
     const local = (source: string) => {
@@ -67,11 +68,4 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
     const one = (answer as Record<string, unknown>)[sessionId]
     return one === undefined ? {} : { [sessionId]: one }
   })
-}
-
-function passThrough(reply: FastifyReply, statusCode: number, contentType: string | string[] | undefined, body: string) {
-  return reply
-    .code(statusCode)
-    .type(typeof contentType === 'string' ? contentType : 'application/json')
-    .send(body)
 }

@@ -6,7 +6,7 @@ import { sep } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { uploadPathRequired, uploadTooLarge, workspaceRequired, type Attachments } from '../../attachments/index.js'
 import type { Events } from '../../events/index.js'
-import { strictBool, text, type QueryValue } from '../query.js'
+import { headerDirectory, strictBool, text, type QueryValue } from '../query.js'
 
 export interface UploadRoutesOptions {
   attachments: Attachments
@@ -20,9 +20,8 @@ export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOp
 
   app.post<{ Querystring: Record<string, QueryValue> }>('/api/fs/upload', async (request) => {
     const q = request.query
-    const header = request.headers['x-opencode-directory']
     // the header wins over the query, as in the Rust Studio
-    const workspace = (typeof header === 'string' ? text(header) : null) ?? text(q.directory)
+    const workspace = headerDirectory(request.headers) ?? text(q.directory)
     if (!workspace) throw workspaceRequired()
     const path = text(q.path)
     if (!path) throw uploadPathRequired()

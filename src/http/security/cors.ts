@@ -4,7 +4,7 @@
 // headers, and the proxy drops OpenCode's access-control-* headers (proxy-headers.ts).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { normalizeOrigin, originNotAllowed } from './host-origin.js'
+import { createOriginPolicy, originNotAllowed } from './host-origin.js'
 
 /** Headers a UI on an allowed origin may read (ids for tracing, OpenCode's paging headers). */
 const EXPOSED_HEADERS = 'x-request-id, x-next-cursor, link, retry-after'
@@ -15,11 +15,7 @@ function isPreflight(request: FastifyRequest): boolean {
 }
 
 export function installCors(app: FastifyInstance, allowedOrigins: readonly string[]): void {
-  const allowed = new Set(allowedOrigins.map(normalizeOrigin).filter((o): o is string => o !== null))
-  const isAllowed = (origin: string) => {
-    const normalized = normalizeOrigin(origin)
-    return normalized !== null && allowed.has(normalized)
-  }
+  const isAllowed = createOriginPolicy(allowedOrigins).isListed
 
   app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin

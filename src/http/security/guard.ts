@@ -2,7 +2,7 @@
 // state-changing methods. Rejections are ordinary StudioErrors, answered by the error handler.
 
 import type { FastifyInstance } from 'fastify'
-import { createHostPolicy, hostNotAllowed, isAllowedOrigin, originNotAllowed, STATE_CHANGING_METHODS } from './host-origin.js'
+import { createHostPolicy, createOriginPolicy, hostNotAllowed, originNotAllowed, STATE_CHANGING_METHODS } from './host-origin.js'
 
 export interface GuardOptions {
   bindHost: string
@@ -12,11 +12,12 @@ export interface GuardOptions {
 
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
   const isAllowedHost = createHostPolicy({ bindHost: options.bindHost, allowedHosts: options.allowedHosts })
+  const origins = createOriginPolicy(options.allowedOrigins)
   app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host
     if (!isAllowedHost(host)) return done(hostNotAllowed(host ?? ''))
     const origin = request.headers.origin
-    if (origin !== undefined && STATE_CHANGING_METHODS.has(request.method) && !isAllowedOrigin(origin, host, options.allowedOrigins)) {
+    if (origin !== undefined && STATE_CHANGING_METHODS.has(request.method) && !origins.mayChangeState(origin, host)) {
       return done(originNotAllowed(origin))
     }
     done()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHostPolicy, hostnameOf, isAllowedOrigin, isLoopbackName } from './host-origin.js'
+import { createHostPolicy, createOriginPolicy, hostnameOf, isLoopbackName } from './host-origin.js'
 
 describe('hostnameOf', () => {
   it.each([
@@ -39,14 +39,14 @@ describe('host policy', () => {
   })
 })
 
-describe('isAllowedOrigin', () => {
+describe('origin policy: state-changing requests', () => {
   it.each([
     ['http://127.0.0.1:3210', '127.0.0.1:3210', []],
     ['http://localhost:3210', 'localhost:3210', []],
     ['https://studio.lan', 'studio.lan', []],
     ['http://localhost:5173', '127.0.0.1:3210', ['http://localhost:5173/']],
     ['HTTP://LOCALHOST:5173', '127.0.0.1:3210', ['http://localhost:5173']],
-  ])('allows %s for Host %s', (origin, host, allowed) => expect(isAllowedOrigin(origin, host, allowed)).toBe(true))
+  ])('allows %s for Host %s', (origin, host, allowed) => expect(createOriginPolicy(allowed).mayChangeState(origin, host)).toBe(true))
 
   it.each([
     ['http://evil.example', '127.0.0.1:3210'],
@@ -56,5 +56,5 @@ describe('isAllowedOrigin', () => {
     ['file://', '127.0.0.1:3210'],
     ['not a url', '127.0.0.1:3210'],
     ['chrome-extension://abc', 'abc'],
-  ])('refuses %s for Host %s', (origin, host) => expect(isAllowedOrigin(origin, host, [])).toBe(false))
+  ])('refuses %s for Host %s', (origin, host) => expect(createOriginPolicy([]).mayChangeState(origin, host)).toBe(false))
 })

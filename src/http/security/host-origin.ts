@@ -76,21 +76,37 @@ export function createHostPolicy(input: HostPolicyInput): (hostHeader: string | 
   }
 }
 
-/**
- * May a state-changing request with this Origin proceed? Same-origin (the Origin's host equals the Host
- * header, which was already checked) and user-allowed origins may; `null` and foreign origins may not.
- */
-export function isAllowedOrigin(origin: string, hostHeader: string | undefined, allowedOrigins: readonly string[]): boolean {
-  const normalized = normalizeOrigin(origin)
-  if (normalized === null) return false
-  if (allowedOrigins.some((o) => normalizeOrigin(o) === normalized)) return true
-  if (!hostHeader) return false
-  const url = new URL(normalized)
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader.trim().toLowerCase()
+export interface OriginPolicy {
+  /** Is this one of the origins the user allowed (CORS)? */
+  isListed(origin: string): boolean
+  /**
+   * May a state-changing request with this Origin proceed? Same-origin (the Origin's host equals the Host
+   * header, which was already checked) and user-allowed origins may; `null` and foreign origins may not.
+   */
+  mayChangeState(origin: string, hostHeader: string | undefined): boolean
+}
+
+/** The allowed list is normalised once, not on every request. */
+export function createOriginPolicy(allowedOrigins: readonly string[]): OriginPolicy {
+  const listed = new Set(allowedOrigins.map(normalizeOrigin).filter((o): o is string => o !== null))
+  return {
+    isListed(origin) {
+      const normalized = normalizeOrigin(origin)
+      return normalized !== null && listed.has(normalized)
+    },
+    mayChangeState(origin, hostHeader) {
+      const normalized = normalizeOrigin(origin)
+      if (normalized === null) return false
+      if (listed.has(normalized)) return true
+      if (!hostHeader) return false
+      const url = new URL(normalized)
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader.trim().toLowerCase()
+    },
+  }
 }
 
 /** `scheme://host[:port]` lower-cased, or null for `null`/malformed origins. */
-export function normalizeOrigin(origin: string): string | null {
+function normalizeOrigin(origin: string): string | null {
   const o = origin.trim()
   if (o === '' || o === 'null') return null
   try {
