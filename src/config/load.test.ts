@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, type LoadInput } from './load.js'
+import { OPTIONS } from './options.js'
+import { parseValue } from './parse-value.js'
 
 let dir: string
 beforeEach(() => {
@@ -148,5 +150,21 @@ describe('help and version', () => {
   it('are recognised before anything else', () => {
     expect(loadConfig({ argv: ['--help'], env: {}, cwd: dir }).kind).toBe('help')
     expect(loadConfig({ argv: ['-v'], env: {}, cwd: dir }).kind).toBe('version')
+  })
+})
+
+describe('--help and the real defaults', () => {
+  it('every default that --help shows as a plain value is the value Studio uses', () => {
+    const config = load().config as unknown as Record<string, unknown>
+    const at = (key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], config)
+    let checked = 0
+    for (const spec of OPTIONS) {
+      if (spec.kind === 'path' || spec.kind === 'list' || spec.kind === 'secret') continue // described, not a value
+      const shown = parseValue(spec.kind, spec.defaultText, { cwd: dir, home: dir })
+      if (!shown.ok) continue // e.g. "unset: spawn OpenCode"
+      expect({ key: spec.key, value: at(spec.key) }).toEqual({ key: spec.key, value: shown.value })
+      checked++
+    }
+    expect(checked).toBeGreaterThanOrEqual(12)
   })
 })

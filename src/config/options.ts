@@ -10,7 +10,7 @@ export interface OptionSpec {
   flag: string
   env: string
   kind: OptionKind
-  /** Shown in --help; the real default is computed in defaults.ts when it depends on the machine. */
+  /** Shown in --help. A fixed default is applied in load.ts (a test keeps the two equal); others depend on the machine. */
   defaultText: string
   describe: string
 }

@@ -1,7 +1,7 @@
 // Turns one raw setting (a flag or env string, or a JSON value from the config file) into a typed value,
 // or a message saying what was expected. Pure, table-tested.
 
-import { isAbsolute, resolve } from 'node:path'
+import { resolveClientPath } from '../lib/confine.js'
 import { LOG_LEVELS, type LogLevel } from '../lib/log.js'
 import type { OptionKind } from './options.js'
 
@@ -49,14 +49,11 @@ function parseHost(raw: unknown): Parsed<string> {
   return s
 }
 
-/** `~` and `~/x` expand to the home directory; relative paths resolve against the working directory. */
+/** `~` and `~/x` expand to the home directory; relative paths resolve against the working directory (as client paths do). */
 export function parsePath(raw: unknown, ctx: PathContext): Parsed<string> {
   const s = parseString(raw)
   if (!s.ok) return { ok: false, expected: 'a path' }
-  let p = s.value
-  if (p === '~') p = ctx.home
-  else if (p.startsWith('~/')) p = resolve(ctx.home, p.slice(2))
-  return { ok: true, value: isAbsolute(p) ? resolve(p) : resolve(ctx.cwd, p) }
+  return { ok: true, value: resolveClientPath(s.value, ctx.cwd, ctx.home) }
 }
 
 function parseInteger(raw: unknown, min: number, max: number, expected: string): Parsed<number> {

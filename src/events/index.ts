@@ -3,18 +3,14 @@
 
 import type { Logger } from '../lib/log.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
-import { createEventHub, type EventHub, type HubEvent } from './hub.js'
+import { createEventHub, type EventHub, type HubEvent, type HubOptions } from './hub.js'
 import { createUpstreamFeed, type GlobalEvent } from './upstream-feed.js'
 
-export type { EventHub, HubEvent, HubListener, Sink, Subscription } from './hub.js'
+export type { EventHub } from './hub.js'
 export type { GlobalEvent } from './upstream-feed.js'
 export { retryFrame } from './frames.js'
 
-export interface EventsOptions {
-  replayBytes: number
-  clientQueueBytes: number
-  heartbeatMs: number
-}
+export type EventsOptions = Omit<HubOptions, 'firstSeq'>
 
 export interface Events {
   hub: EventHub
@@ -42,7 +38,7 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     log: deps.log,
     onEvent: (event: GlobalEvent, raw: string) =>
       hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null }),
-    onBigEvent: ({ directory }, head) => hub.openStream(directory, head),
+    onBigEvent: (directory, head) => hub.openStream(directory, head),
     onConnected: ({ reconnect }) => {
       // a reconnect means events may have been lost while the stream was down: say so
       hub.publish(notice('upstream-connected', { reconnect, resync: reconnect }))

@@ -28,7 +28,7 @@ export interface FeedCallbacks {
    * An event too large to hold (over BIG_EVENT_BYTES, e.g. a part carrying a data URL) is relayed as it
    * arrives: `head` is the start of its JSON; return the sink for the rest.
    */
-  onBigEvent(info: { type: string; directory: string | null }, head: Buffer): { write(chunk: Buffer): void; end(): void; abort(): void }
+  onBigEvent(directory: string | null, head: Buffer): { write(chunk: Buffer): void; end(): void; abort(): void }
   onConnected(info: { reconnect: boolean }): void
   onDisconnected(reason: string): void
 }
@@ -42,7 +42,7 @@ export interface UpstreamFeed {
 /** Events that only describe the connection itself; Studio sends its own heartbeats and notices. */
 const CONNECTION_EVENTS = new Set(['server.connected', 'server.heartbeat'])
 /** Events up to this size are parsed; larger ones are relayed in pieces without being held. */
-export const BIG_EVENT_BYTES = 1024 * 1024
+const BIG_EVENT_BYTES = 1024 * 1024
 const TYPE_RE = /"type":"([^"\\]+)"/
 const DIRECTORY_RE = /^\{"directory":("(?:[^"\\]|\\.)*")/
 
@@ -108,7 +108,7 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
         const type = TYPE_RE.exec(text)?.[1] ?? 'unknown'
         if (type === 'sync' || CONNECTION_EVENTS.has(type)) return false
         const dir = DIRECTORY_RE.exec(text)?.[1]
-        relay.current = deps.onBigEvent({ type, directory: dir ? (JSON.parse(dir) as string) : null }, head)
+        relay.current = deps.onBigEvent(dir ? (JSON.parse(dir) as string) : null, head)
         return true
       },
       bigChunk: (chunk) => relay.current?.write(chunk),

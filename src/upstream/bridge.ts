@@ -42,7 +42,7 @@ export function createBridge(config: OpenCodeConfig, log: Logger): Bridge {
 
   const supervisor: Supervisor =
     config.mode === 'spawn'
-      ? createSpawnSupervisor({ config, state, log, username: config.username, password: password!, authorization: authorization! })
+      ? createSpawnSupervisor({ config, state, log, password: password!, authorization: authorization! })
       : createAttachSupervisor({ origin: `http://${hostForUrl(config.host)}:${config.port}`, authorization, state, log })
 
   return {

@@ -29,8 +29,7 @@ export interface SpawnSupervisorDeps {
   config: OpenCodeConfig
   state: StateHolder
   log: Logger
-  /** Basic-auth credentials the child is started with. */
-  username: string
+  /** Basic-auth password the child is started with (the user name is config.username). */
   password: string
   authorization: string
 }
@@ -56,7 +55,7 @@ export function createSpawnSupervisor(deps: SpawnSupervisorDeps): Supervisor {
 
   const childEnv = {
     ...config.env,
-    OPENCODE_SERVER_USERNAME: deps.username,
+    OPENCODE_SERVER_USERNAME: deps.config.username,
     OPENCODE_SERVER_PASSWORD: deps.password,
   }
 
