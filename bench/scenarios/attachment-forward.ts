@@ -3,7 +3,6 @@
 // baseline, each measured as the forwarding process's CPU time and peak resident memory per forward. Then
 // 8 forwards at once, to show memory stays flat however large the attachments are.
 
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
 import { waitFor } from '../../test/harness/wait.js'
 import type { Scenario } from '../context.js'
-import { cpuNs, peakResidentMb } from '../proc.js'
+import { startHelperServer } from '../helper-server.js'
+import { cpuNs, peakResidentMb } from '../../test/harness/proc.js'
 import { table } from '../results-file.js'
 
 const FILE_BYTES = 10 * 1024 * 1024
@@ -106,14 +106,11 @@ export const attachmentForward: Scenario = {
     const concurrentCold = await burstOf(ctx.studio.pid, forward, burst)
     const concurrentWarm = await burstOf(ctx.studio.pid, forward, burst)
 
-    const naiveChild = spawn(process.execPath, ['--import', 'tsx', NAIVE, ctx.opencode.url], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let announced = ''
-    naiveChild.stdout.on('data', (b: Buffer) => (announced += b.toString()))
+    const naiveServer = await startHelperServer(NAIVE, ctx.opencode.url, 'naive forwarder')
     let naive: Measured
     let naiveConcurrent: Measured
     try {
-      const url = await waitFor(() => /listening on (\S+)/.exec(announced)?.[1], { what: 'naive forwarder' })
-      const pool = new Pool(url, { connections: CONCURRENT })
+      const pool = new Pool(naiveServer.url, { connections: CONCURRENT })
       const naiveForward = async (file: string) => {
         const session = await newSession()
         const res = await pool.request({ method: 'POST', path: `/session/${session}?${q}&file=${encodeURIComponent(file)}` })
@@ -121,11 +118,11 @@ export const attachmentForward: Scenario = {
         if (res.statusCode !== 202) throw new Error(`naive forward answered ${res.statusCode}`)
         return session
       }
-      naive = await perForward(naiveChild.pid!, naiveForward, rounds)
-      naiveConcurrent = await burstOf(naiveChild.pid!, naiveForward, burst)
+      naive = await perForward(naiveServer.pid, naiveForward, rounds)
+      naiveConcurrent = await burstOf(naiveServer.pid, naiveForward, burst)
       await pool.close()
     } finally {
-      naiveChild.kill()
+      await naiveServer.stop()
     }
     await studio.close()
     await opencode.close()

@@ -4,13 +4,12 @@
 // it shows what the extra process hop alone costs on this machine. Requests rotate over the variants so
 // drift in OpenCode's own latency affects all of them alike.
 
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
-import { waitFor } from '../../test/harness/wait.js'
+import { cpuNs } from '../../test/harness/proc.js'
 import type { Scenario } from '../context.js'
+import { startHelperServer } from '../helper-server.js'
 import { ms, table } from '../results-file.js'
 import { summarize, type Summary } from '../stats.js'
 
@@ -18,27 +17,19 @@ const WARMUP = 300
 const GOAL_ADDED_MS = 0.5
 const REFERENCE = fileURLToPath(new URL('../reference-proxy.ts', import.meta.url))
 
-/** Nanoseconds the process has spent on a CPU (Linux). */
-function cpuNs(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0])
-}
-
 export const proxyOverhead: Scenario = {
   name: 'proxy-overhead',
   async run(ctx, { iterations }) {
     const dir = ctx.opencode.scratch.dir('bench-proxy')
     const query = `?directory=${encodeURIComponent(dir)}`
-    const reference = spawn(process.execPath, ['--import', 'tsx', REFERENCE, ctx.opencode.url], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let announced = ''
-    reference.stdout.on('data', (b: Buffer) => (announced += b.toString()))
+    const reference = await startHelperServer(REFERENCE, ctx.opencode.url, 'reference proxy')
     const variants: { name: string; pool: Pool; path: string; samples: number[]; pid?: number; cpuNs?: number }[] = []
     try {
-      const referenceUrl = await waitFor(() => /listening on (\S+)/.exec(announced)?.[1], { what: 'reference proxy' })
       const direct = new Pool(ctx.opencode.url, { connections: 1 })
       variants.push(
         { name: 'direct to OpenCode', pool: direct, path: `/vcs${query}`, samples: [] },
         { name: 'through Studio', pool: new Pool(ctx.studio.url, { connections: 1 }), path: `/api/vcs${query}`, samples: [], pid: ctx.studio.pid },
-        { name: 'through the bare reference proxy', pool: new Pool(referenceUrl, { connections: 1 }), path: `/api/vcs${query}`, samples: [], pid: reference.pid! },
+        { name: 'through the bare reference proxy', pool: new Pool(reference.url, { connections: 1 }), path: `/api/vcs${query}`, samples: [], pid: reference.pid },
       )
       const once = async (pool: Pool, path: string) => {
         const start = performance.now()
@@ -77,10 +68,10 @@ export const proxyOverhead: Scenario = {
         '',
         `Added by Studio at the median: **${ms(added)} ms** (goal: under ${GOAL_ADDED_MS} ms: ${added < GOAL_ADDED_MS ? 'met' : 'not met'}); ` +
           `the bare reference proxy, which does nothing but forward, adds ${ms(sr.median - sd.median)} ms on this machine. ` +
-          'Proxy CPU per request is the proxy process\'s on-CPU time (/proc/<pid>/schedstat) over the measured requests, divided by their number.',
+          'Proxy CPU per request is the proxy process\'s on-CPU time over all its threads (/proc/<pid>/task/*/schedstat) during the measured requests, divided by their number.',
       ].join('\n')
     } finally {
-      reference.kill()
+      await reference.stop()
       await Promise.all(variants.map((v) => v.pool.close()))
     }
   },

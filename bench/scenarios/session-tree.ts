@@ -2,7 +2,7 @@
 // GET /session?directory=…, at 10k sessions created through the real OpenCode, then the same page at
 // 100k sessions (rows added to a copy of its database), with the index's memory at that size.
 
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
@@ -11,6 +11,7 @@ import { directoryKey } from '../../src/sessions/index.js'
 import { createSessionStore } from '../../src/sessions/store.js'
 import { listPage, listQuery, type ListQuery } from '../../src/sessions/tree-page.js'
 import { createStorage } from '../../src/storage/index.js'
+import { residentMb } from '../../test/harness/proc.js'
 import { waitFor } from '../../test/harness/wait.js'
 import { startStudioChild, type ChildStudio } from '../../test/support/studio.js'
 import type { Scenario } from '../context.js'
@@ -171,11 +172,6 @@ async function measureIndex(dataDir: string, query: ListQuery): Promise<{ heapMb
   }
   storage.close()
   return { heapMb, loadMs, compute: summarize(times) }
-}
-
-function residentMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024
 }
 
 function dirSize(total: number, dirs: number): string {

@@ -2,16 +2,16 @@
 // blobs, no dangling index rows, and every upload that was answered is intact.
 
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
-import { startStudioChild, type ChildStudio } from '../support/studio.js'
+import { tempLeftovers, trickle, walk } from '../support/uploads.js'
+import { startStudioChild, waitStudioReady, type ChildStudio } from '../support/studio.js'
 
 const UPLOADS = 10
 const FORWARDS = 10
@@ -39,32 +39,11 @@ afterAll(async () => {
 const studioArgs = () => ['--opencode-port', String(oc.port), '--data-dir', dataDir, '--log-level', 'warn']
 const q = () => `directory=${encodeURIComponent(ws)}`
 
-/** A body that trickles in, so uploads are still running when Studio is killed. */
-function trickle(data: Buffer): Readable {
-  return Readable.from(
-    (async function* () {
-      for (let i = 0; i < data.length; i += CHUNK) {
-        yield data.subarray(i, i + CHUNK)
-        await new Promise((r) => setTimeout(r, 15))
-      }
-    })(),
-  )
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = []
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) out.push(...walk(path))
-    else out.push(path)
-  }
-  return out
-}
 
 describe('a crash in the middle of uploads and forwards', () => {
   it('leaves nothing behind after a restart, and every completed upload is intact', async () => {
     let studio: ChildStudio = await startStudioChild({ env: oc.scratch.env, args: studioArgs() })
-    await waitFor(async () => ((await (await request(`${studio.url}/health`)).body.json()) as any).opencode.state === 'ready', { what: 'ready' })
+    await waitStudioReady(studio.url)
     const session = ((await (await request(`${studio.url}/api/session?${q()}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -76,7 +55,7 @@ describe('a crash in the middle of uploads and forwards', () => {
       const data = randomBytes((i + 1) * 4 * CHUNK)
       const path = `uploads/file-${i}.txt`
       try {
-        const res = await request(`${studio.url}/api/fs/upload?${q()}&path=${path}`, { method: 'POST', body: trickle(data) })
+        const res = await request(`${studio.url}/api/fs/upload?${q()}&path=${path}`, { method: 'POST', body: trickle(data, CHUNK, 15) })
         await res.body.dump()
         if (res.statusCode === 200) completed.set(join(ws, path), createHash('sha256').update(data).digest('hex'))
       } catch {
@@ -100,13 +79,13 @@ describe('a crash in the middle of uploads and forwards', () => {
     await Promise.all([...uploads, ...forwards])
     expect(completed.size).toBeGreaterThan(0)
     expect(completed.size).toBeLessThan(UPLOADS) // some really were cut off
-    const afterKill = [...walk(ws), ...walk(dataDir)].filter((p) => p.includes('.ocs-tmp-'))
+    const afterKill = tempLeftovers(ws, dataDir)
     expect(afterKill.length).toBeGreaterThan(0) // the crash did leave debris for the restart to clear
 
     studio = await startStudioChild({ env: oc.scratch.env, args: studioArgs() })
     try {
       await waitFor(async () => (await request(`${studio.url}/api/attachments/stats`)).statusCode === 200, { what: 'restarted' })
-      const leftovers = [...walk(ws), ...walk(dataDir)].filter((p) => p.includes('.ocs-tmp-'))
+      const leftovers = tempLeftovers(ws, dataDir)
       expect(leftovers).toEqual([])
 
       const db = new Database(join(dataDir, 'studio.db'), { readonly: true })

@@ -3,9 +3,8 @@
 // the cache evicts and keeps its counters across restarts.
 
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
@@ -13,6 +12,7 @@ import type { RecordedRequest } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { makePng } from '../support/png.js'
+import { tempLeftovers, trickle } from '../support/uploads.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 import { callJson, type CallInit } from '../support/http.js'
 
@@ -141,31 +141,35 @@ describe('uploads', () => {
   })
 
   it('refuses to overwrite unless asked, and tells event-stream clients about changes', async () => {
-    const first = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt`, { method: 'POST', raw: Buffer.from('first') })
-    expect(first.status).toBe(200)
-    const again = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt`, { method: 'POST', raw: Buffer.from('second') })
-    expect(again.status).toBe(409)
-    expect(again.body.code).toBe('upload_target_exists')
-    const forced = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt&overwrite=true`, { method: 'POST', raw: Buffer.from('third') })
-    expect(forced.status).toBe(200)
-    const seq = studio.app.events.hub.seq()
-    expect(studio.app.events.hub.seq()).toBe(seq)
-    await call(studio.url, `/api/fs/upload?${q()}&path=evented.txt`, { method: 'POST', raw: Buffer.from('x') })
-    expect(studio.app.events.hub.seq()).toBe(seq + 1)
+    const published: { type: string; properties: { directory: string; changeType: string; paths: string[] } }[] = []
+    const stop = studio.app.events.hub.listen((event) => published.push(event.data as (typeof published)[number]))
+    try {
+      const first = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt`, { method: 'POST', raw: Buffer.from('first') })
+      expect(first.status).toBe(200)
+      const again = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt`, { method: 'POST', raw: Buffer.from('second') })
+      expect(again.status).toBe(409)
+      expect(again.body.code).toBe('upload_target_exists')
+      expect(readFileSync(join(ws, 'keep.txt'), 'utf8')).toBe('first')
+      const forced = await call(studio.url, `/api/fs/upload?${q()}&path=keep.txt&overwrite=true`, { method: 'POST', raw: Buffer.from('third') })
+      expect(forced.status).toBe(200)
+      expect(readFileSync(join(ws, 'keep.txt'), 'utf8')).toBe('third')
+      // one event per completed upload, none for the refused one
+      const changes = published.filter((e) => e.type === 'opencode-studio:fs-changed')
+      expect(changes.map((e) => e.properties)).toEqual([
+        { directory: ws, changeType: 'upload', paths: [first.body.path] },
+        { directory: ws, changeType: 'upload', paths: [forced.body.path] },
+      ])
+      expect(first.body.path).toMatch(/\/keep\.txt$/)
+    } finally {
+      stop()
+    }
   })
 
   it('leaves nothing behind when the client gives up mid-upload, or the body runs over the limit', async () => {
-    const temps = () => [...readdirSync(ws, { recursive: true })].map(String).filter((p) => p.includes('.ocs-tmp-'))
+    const temps = () => tempLeftovers(ws, dataDir)
     const abort = new AbortController()
-    const trickle = Readable.from(
-      (async function* () {
-        for (let i = 0; i < 100; i++) {
-          yield Buffer.alloc(64 * 1024, 1)
-          await new Promise((r) => setTimeout(r, 20))
-        }
-      })(),
-    )
-    const pending = request(`${studio.url}/api/fs/upload?${q()}&path=aborted.bin`, { method: 'POST', body: trickle, signal: abort.signal }).catch(() => null)
+    const body = trickle(Buffer.alloc(100 * 64 * 1024, 1), 64 * 1024, 20)
+    const pending = request(`${studio.url}/api/fs/upload?${q()}&path=aborted.bin`, { method: 'POST', body, signal: abort.signal }).catch(() => null)
     await waitFor(() => temps().length > 0, { what: 'upload under way' })
     abort.abort()
     await pending
@@ -174,14 +178,12 @@ describe('uploads', () => {
 
     const small = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', join(oc.scratch.root, 'limit-data'), '--max-attachment-bytes', '100KiB'] })
     try {
-      const over = Readable.from((async function* () {
-        for (let i = 0; i < 4; i++) yield Buffer.alloc(64 * 1024, 2)
-      })())
+      const over = trickle(Buffer.alloc(4 * 64 * 1024, 2), 64 * 1024, 0)
       const res = await request(`${small.url}/api/fs/upload?${q()}&path=too-big.bin`, { method: 'POST', body: over })
       expect(res.statusCode).toBe(413)
       expect(((await res.body.json()) as { code: string }).code).toBe('upload_too_large')
       expect(existsSync(join(ws, 'too-big.bin'))).toBe(false)
-      expect(temps()).toEqual([])
+      expect(tempLeftovers(ws, join(oc.scratch.root, 'limit-data'))).toEqual([])
     } finally {
       await small.close()
     }

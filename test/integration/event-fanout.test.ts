@@ -2,14 +2,13 @@
 // reading: the others get everything, the silent one is cut off, and Studio's memory stays bounded.
 
 import { connect, type Socket } from 'node:net'
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
-import { createSession } from '../support/opencode-api.js'
-import { startStudioChild, type ChildStudio } from '../support/studio.js'
+import { createSession, prompt } from '../support/opencode-api.js'
+import { residentMb } from '../harness/proc.js'
+import { startStudioChild, studioHealth, type ChildStudio } from '../support/studio.js'
 
 const CLIENTS = 100
 /**
@@ -73,15 +72,7 @@ function openRaw(port: number, marker: () => string | null, read: boolean): Prom
   })
 }
 
-function residentMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024
-}
-
-async function health() {
-  const res = await request(`${studio.url}/health`)
-  return (await res.body.json()) as { events: { clients: number; upstreamConnected: boolean } }
-}
+const health = (): Promise<{ events: { clients: number; upstreamConnected: boolean } }> => studioHealth(studio.url)
 
 describe('fan-out to 100 clients', () => {
   it('delivers everything to readers, cuts off the one that never reads, and keeps memory bounded', async () => {
@@ -100,17 +91,10 @@ describe('fan-out to 100 clients', () => {
     try {
       const text = Buffer.alloc(ATTACHMENT_BYTES, 'studio fan-out line\n').toString('base64')
       for (let i = 0; i < PROMPTS; i++) {
-        const res = await request(`${oc.url}/session/${session.id}/message?directory=${encodeURIComponent(dir)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            parts: [
-              { type: 'text', text: `bulk ${i}` },
-              { type: 'file', mime: 'text/plain', filename: `bulk-${i}.txt`, url: `data:text/plain;base64,${text}` },
-            ],
-          }),
-        })
-        await res.body.dump()
+        await prompt(oc, dir, session.id, [
+          { type: 'text', text: `bulk ${i}` },
+          { type: 'file', mime: 'text/plain', filename: `bulk-${i}.txt`, url: `data:text/plain;base64,${text}` },
+        ])
       }
       // a last, small change whose event every reader must see after all the bulk
       const marker = await createSession(oc, dir, { title: 'after the bulk' })

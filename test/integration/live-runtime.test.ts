@@ -1,11 +1,11 @@
 // The live view through Studio, against the real OpenCode with a slowed-down mock model: status while a
 // prompt runs, event resume after a disconnect, OpenCode killed mid-prompt, and Studio itself restarted.
 
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { createScratch, type Scratch } from '../harness/scratch.js'
+import { hasExited } from '../harness/proc.js'
 import { waitFor } from '../harness/wait.js'
 import { openSse, type ReceivedEvent, type SseClient } from '../support/sse.js'
 import { startStudioInProcess, type InProcessStudio } from '../support/studio.js'
@@ -199,14 +199,6 @@ describe('Studio restarted', () => {
     }
   })
 })
-
-function hasExited(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true
-  } catch {
-    return true
-  }
-}
 
 /** The random password the spawned OpenCode was started with, from the bridge's credentials. */
 function passwordOf(s: InProcessStudio): string {

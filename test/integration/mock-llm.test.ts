@@ -1,13 +1,13 @@
 // The harness itself, end to end: the real OpenCode driven by the mock LLM, and the mock's record of
 // what reached the model (text, image bytes, tool calls). Later tests rely on these properties.
 
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
+import { createSession, prompt as sendPrompt } from '../support/opencode-api.js'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { PNG_1X1 } from '../harness/mock-llm/tiny-png.js'
 
-const PNG_1X1 =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
 
 let mock: MockLlm
 let opencode: OpenCode
@@ -23,20 +23,11 @@ afterAll(async () => {
   opencode?.scratch.remove()
 })
 
-async function prompt(dir: string, parts: unknown[]) {
-  const q = `directory=${encodeURIComponent(dir)}`
-  const created = await request(`${opencode.url}/session?${q}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'harness' }),
-  })
-  const session = (await created.body.json()) as { id: string }
-  const res = await request(`${opencode.url}/session/${session.id}/message?${q}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts }),
-  })
-  return (await res.body.json()) as { info: { finish?: string }; parts: { type: string; text?: string }[] }
+type Reply = { info: { finish?: string }; parts: { type: string; text?: string }[] }
+
+async function prompt(dir: string, parts: unknown[]): Promise<Reply> {
+  const session = await createSession(opencode, dir, { title: 'harness' })
+  return sendPrompt<Reply>(opencode, dir, session.id, parts)
 }
 
 describe('mock LLM behind the real OpenCode', () => {
@@ -49,7 +40,7 @@ describe('mock LLM behind the real OpenCode', () => {
     const text = reply.parts.find((p) => p.type === 'text')?.text
     expect(text).toBe('ECHO: what is this | parts=text:1,image_url:1 | attachments=1 bytes=70')
     const [seen] = mock.agentRequests()
-    expect(seen?.lastUser?.attachments).toMatchObject([{ type: 'image_url', mime: 'image/png', bytes: 70, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    expect(seen?.lastUser?.attachments).toMatchObject([{ type: 'image_url', mime: 'image/png', bytes: 70, sha256: createHash('sha256').update(Buffer.from(PNG_1X1.split(',')[1]!, 'base64')).digest('hex') }])
     expect(seen?.toolsOffered).toContain('bash')
   })
 

@@ -7,7 +7,8 @@ import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { createScratch, type Scratch } from '../harness/scratch.js'
 import { waitFor } from '../harness/wait.js'
-import { startStudioChild, type ChildStudio } from '../support/studio.js'
+import { hasExited } from '../harness/proc.js'
+import { startStudioChild, studioHealth, waitStudioReady, type ChildStudio } from '../support/studio.js'
 
 let mock: MockLlm
 let scratch: Scratch
@@ -27,19 +28,7 @@ function envWithoutOpenCodeOnPath(): Record<string, string> {
   return { ...scratch.env, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }
 }
 
-async function health(studio: ChildStudio) {
-  const res = await request(`${studio.url}/health`)
-  return (await res.body.json()) as any
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+const health = (studio: ChildStudio) => studioHealth(studio.url)
 
 describe('spawn mode', () => {
   let studio: ChildStudio
@@ -50,13 +39,10 @@ describe('spawn mode', () => {
 
   it('spawns the bundled OpenCode and reaches ready', async () => {
     studio = await startStudioChild({ env: envWithoutOpenCodeOnPath(), args: ['--opencode-cwd', scratch.workspace] })
-    const ready = await waitFor(async () => {
-      const h = await health(studio)
-      return h.opencode.state === 'ready' && h
-    }, { timeoutMs: 30_000, what: 'spawned opencode ready' })
+    const ready = await waitStudioReady(studio.url)
     expect(ready.opencode).toMatchObject({ mode: 'spawn', version: '1.18.33', restarts: 0, lastError: null })
     expect(ready.opencode.binary.source).toBe('package')
-    expect(isAlive(ready.opencode.pid)).toBe(true)
+    expect(hasExited(ready.opencode.pid)).toBe(false)
     // The spawned OpenCode is password-protected: only Studio can drive it.
     const direct = await request(`${ready.opencode.url}/config`)
     await direct.body.dump()
@@ -78,10 +64,7 @@ describe('spawn mode', () => {
     expect(body.opencodeError).toMatchObject({ code: 'exited', signal: 'SIGKILL' })
     expect(during.headers['retry-after']).toBeDefined()
 
-    const after = await waitFor(async () => {
-      const h = await health(studio)
-      return h.opencode.state === 'ready' && h
-    }, { timeoutMs: 30_000, what: 'ready again' })
+    const after = await waitStudioReady(studio.url)
     expect(after.opencode.pid).not.toBe(before.opencode.pid)
     expect(after.opencode.restarts).toBe(1)
     expect(after.opencode.lastError).toMatchObject({ code: 'exited', signal: 'SIGKILL' })
@@ -95,7 +78,7 @@ describe('spawn mode', () => {
     studio.process.kill('SIGTERM')
     const exit = await studio.exited
     expect(exit.code).toBe(0)
-    await waitFor(() => !isAlive(opencode.pid), { timeoutMs: 5000, what: 'opencode gone' })
+    await waitFor(() => hasExited(opencode.pid), { timeoutMs: 5000, what: 'opencode gone' })
   })
 })
 
@@ -103,13 +86,10 @@ describe('spawn mode on SIGINT', () => {
   it('stops its OpenCode too', async () => {
     const studio = await startStudioChild({ env: envWithoutOpenCodeOnPath(), args: ['--opencode-cwd', scratch.workspace] })
     try {
-      const pid = await waitFor(async () => {
-        const h = await health(studio)
-        return h.opencode.state === 'ready' ? (h.opencode.pid as number) : 0
-      }, { timeoutMs: 30_000, what: 'ready' })
+      const pid = (await waitStudioReady(studio.url)).opencode.pid as number
       studio.process.kill('SIGINT')
       expect((await studio.exited).code).toBe(0)
-      await waitFor(() => !isAlive(pid), { timeoutMs: 5000, what: 'opencode gone' })
+      await waitFor(() => hasExited(pid), { timeoutMs: 5000, what: 'opencode gone' })
     } finally {
       await studio.stop()
     }

@@ -37,9 +37,10 @@ export async function deleteSession(oc: OpenCode, dir: string, id: string): Prom
   if (res.status !== 200) throw new Error(`delete session failed: ${res.status}`)
 }
 
-/** Sends a prompt and waits for the reply (OpenCode's blocking /message route). */
-export async function prompt(oc: OpenCode, dir: string, id: string, text: string): Promise<unknown> {
-  const res = await call(oc, 'POST', `/session/${id}/message?${q(dir)}`, { parts: [{ type: 'text', text }] })
+/** Sends a prompt (a text, or parts) and waits for the reply (OpenCode's blocking /message route). */
+export async function prompt<T = unknown>(oc: OpenCode, dir: string, id: string, content: string | unknown[]): Promise<T> {
+  const parts = typeof content === 'string' ? [{ type: 'text', text: content }] : content
+  const res = await call<T>(oc, 'POST', `/session/${id}/message?${q(dir)}`, { parts })
   if (res.status !== 200) throw new Error(`prompt failed: ${res.status}`)
   return res.body
 }

@@ -3,12 +3,13 @@
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { request } from 'undici'
 import { createApp, type App } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/lib/log.js'
 import { trackChild } from '../harness/children.js'
 import { stopChild } from '../harness/opencode.js'
-import { waitFor } from '../harness/wait.js'
+import { waitFor, type WaitOptions } from '../harness/wait.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -79,4 +80,21 @@ export async function startStudioChild(options: { env: Record<string, string>; a
     await stopChild(child, exitedVoid)
     throw err
   }
+}
+
+/** Studio's /health answer (loosely typed: each test reads the fields it checks). */
+export async function studioHealth(url: string): Promise<any> {
+  const res = await request(`${url}/health`)
+  return res.body.json()
+}
+
+/** Waits until /health says OpenCode is ready behind Studio, and resolves with that answer. */
+export function waitStudioReady(url: string, options: WaitOptions = {}): Promise<any> {
+  return waitFor(
+    async () => {
+      const health = await studioHealth(url)
+      return health.opencode.state === 'ready' && health
+    },
+    { timeoutMs: 30_000, what: 'OpenCode ready behind Studio', ...options },
+  )
 }

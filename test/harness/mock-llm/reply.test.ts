@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { dataUrlBytes, summarizeContent } from './inspect.js'
 import { parseMarkers, planReply, splitChunks } from './reply.js'
+import { PNG_1X1 } from './tiny-png.js'
 
-const PNG_1X1 =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
 
 describe('inspect', () => {
   it('measures decoded bytes of data URLs', () => {

@@ -1,4 +1,5 @@
-// Readings of another process from /proc (Linux): CPU time across all its threads, resident memory.
+// Readings of another process from /proc (Linux): CPU time across all its threads, resident memory,
+// whether it has ended. Shared by tests and benchmarks.
 
 import { readdirSync, readFileSync } from 'node:fs'
 
@@ -18,6 +19,15 @@ export function cpuNs(pid: number): number {
 export function residentMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024
+}
+
+/** True once the process is gone or a zombie (ended, not yet reaped): `kill(pid, 0)` still succeeds for a zombie. */
+export function hasExited(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true
+  } catch {
+    return true
+  }
 }
 
 /** Samples resident memory every few ms while `work` runs; returns the peak. */
