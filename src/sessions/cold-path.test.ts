@@ -4,9 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RECORDED_SCHEMA } from '../../test/support/schema.js'
+import { createRecordedDb } from '../../test/support/schema.js'
 import { createStorage, type Storage, type StorageReader } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
 import { createSessionStore, type SessionStore } from './store.js'
@@ -20,10 +19,7 @@ const DIRS = ['/w/a', '/w/b', '/w/c', '/w/d']
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ocs-cold-'))
-  const db = new Database(join(dir, 'opencode.db'))
-  db.pragma('journal_mode = WAL')
-  db.pragma('foreign_keys = OFF')
-  db.exec(RECORDED_SCHEMA)
+  const db = createRecordedDb(join(dir, 'opencode.db'))
   const insert = db.prepare(
     `INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated)
      VALUES (?, ?, ?, ?, ?, ?, '1.18.33', ?, ?)`,

@@ -3,11 +3,20 @@
 // session-trees integration test checks it still matches what the real OpenCode creates.
 
 import { readFileSync } from 'node:fs'
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
 
 export const READ_TABLES = ['session', 'message', 'part'] as const
 
 export const RECORDED_SCHEMA = readFileSync(new URL('../fixtures/opencode-1.18.33/schema.sql', import.meta.url), 'utf8')
+
+/** A database with OpenCode's recorded schema, written the way OpenCode writes it (WAL). */
+export function createRecordedDb(path: string): Database.Database {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = OFF') // the recorded schema omits the project table the keys point at
+  db.exec(RECORDED_SCHEMA)
+  return db
+}
 
 /** CREATE statements of the tables Studio reads and their indexes, normalised, in a stable order. */
 export function schemaOf(db: Database.Database): string {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RECORDED_SCHEMA } from '../../../test/support/schema.js'
+import { createRecordedDb } from '../../../test/support/schema.js'
 import type { KnownSessions, SessionSummary, StorageReader } from '../types.js'
 import { createSqliteReader } from './reader.js'
 
@@ -14,10 +14,7 @@ let reader: StorageReader
 /** A database with OpenCode 1.18.33's recorded schema, written the way OpenCode writes it (WAL). */
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ocs-sqlite-'))
-  writer = new Database(join(dir, 'opencode.db'))
-  writer.pragma('journal_mode = WAL')
-  writer.pragma('foreign_keys = OFF') // the recorded schema omits the project table the keys point at
-  writer.exec(RECORDED_SCHEMA)
+  writer = createRecordedDb(join(dir, 'opencode.db'))
   reader = createSqliteReader(join(dir, 'opencode.db'))
 })
 
