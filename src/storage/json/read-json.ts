@@ -33,7 +33,7 @@ export function createJsonFileCache(maxEntries: number): JsonFileCache {
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value!)
   }
 
-  async function readOnce(path: string): Promise<JsonRead & { entry?: Entry }> {
+  async function readOnce(path: string): Promise<JsonRead> {
     let info
     try {
       info = await stat(path)
@@ -54,7 +54,8 @@ export function createJsonFileCache(maxEntries: number): JsonFileCache {
     if (text.trim() === '') return { ok: false, kind: 'transient', message: 'file is empty (being rewritten?)' }
     try {
       const value: unknown = JSON.parse(text)
-      return { ok: true, value, stale: false, entry: { mtimeMs: info.mtimeMs, size: info.size, value } }
+      remember(path, { mtimeMs: info.mtimeMs, size: info.size, value })
+      return { ok: true, value, stale: false }
     } catch (err) {
       const message = (err as Error).message
       return { ok: false, kind: isTruncation(message, text) ? 'transient' : 'parse', message }
@@ -65,10 +66,7 @@ export function createJsonFileCache(maxEntries: number): JsonFileCache {
     async read(path) {
       for (let attempt = 0; ; attempt++) {
         const result = await readOnce(path)
-        if (result.ok) {
-          if (result.entry) remember(path, result.entry)
-          return { ok: true, value: result.value, stale: false }
-        }
+        if (result.ok) return result
         if (result.kind !== 'transient') return result
         const cached = cache.get(path)
         if (cached) return { ok: true, value: cached.value, stale: true }
