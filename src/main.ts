@@ -5,8 +5,8 @@ import { createApp, type App } from './app.js'
 import { ConfigError, helpText, loadConfig } from './config/index.js'
 import { STUDIO_VERSION } from './lib/version.js'
 
-/** A stuck shutdown must not keep the process (and OpenCode) alive forever. */
-const SHUTDOWN_DEADLINE_MS = 10_000
+/** A stuck shutdown must not keep the process (and OpenCode) alive: SIGTERM ends both within 5 s. */
+const SHUTDOWN_DEADLINE_MS = 4500
 
 async function main(): Promise<void> {
   let loaded
