@@ -124,9 +124,9 @@ describe('Studio itself', () => {
       const [oldWatchdog] = watchdogsFor(first)
       process.kill(first, 'SIGKILL')
       await gone(oldWatchdog!, 'old watchdog retired')
-      const second = await waitFor(async () => {
+      const second: number = await waitFor(async () => {
         const h = await waitStudioReady(studio.url)
-        return h.opencode.pid !== first && (h.opencode.pid as number)
+        return h.opencode.pid !== first ? (h.opencode.pid as number) : null
       }, { timeoutMs: 30_000, what: 'restarted opencode' })
       expect(watchdogsFor(second)).toHaveLength(1)
     } finally {
