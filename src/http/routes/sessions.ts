@@ -10,6 +10,7 @@ import { boolish, count, invalidQuery, text, type QueryValue } from '../query.js
 import type { Forward } from './proxy.js'
 import { sessionListRoute } from './session-list.js'
 import { consistencyField, degradedHeader, MESSAGE_ID_RE, messageMissing, notFound, SESSION_ID_RE, timing, unavailable } from './session-replies.js'
+import { prunePage } from './prune-page.js'
 
 export interface SessionRoutesOptions {
   index: SessionIndex
@@ -19,6 +20,8 @@ export interface SessionRoutesOptions {
   defaultDirectory: DefaultDirectory
   /** For `/api/session/<not a session id>` paths, which stay OpenCode's (e.g. /session/status). */
   forward: Forward
+  /** `?prune=true` cuts tool outputs and reasoning to this many bytes (events.pruneBytes). */
+  pruneBytes: number
 }
 
 type Query = Record<string, QueryValue>
@@ -64,7 +67,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     await assertExists(index, id)
     const read = await index.readMessages(id, page)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
-    const { entries, total, hasOlder } = read.value
+    const { total, hasOlder } = read.value
+    const entries = boolish(request.query.prune) ? prunePage(read.value.entries, options.pruneBytes) : read.value.entries
     if (page.limit !== null && hasOlder && entries.length > 0) {
       const oldest = entries[0]!.info
       const cursor = encodeCursor(oldest.id, (oldest.time as { created?: number } | undefined)?.created ?? 0)
