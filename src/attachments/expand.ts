@@ -41,11 +41,16 @@ export async function expandPrompt(input: unknown, cache: AttachmentCache, ctx: 
       delete part.serverPath
       if (hasUrl || serverPath === '') continue
       const file = await resolveServerPath(serverPath, part, ctx)
-      let blob = cache.lookup(file.key)
-      if (blob) hits++
-      else {
-        blob = await cache.encode(file.key)
-        misses++
+      let blob: BlobRef | null
+      try {
+        blob = cache.lookup(file.key)
+        if (blob) hits++
+        else {
+          blob = await cache.encode(file.key, file.handle)
+          misses++
+        }
+      } finally {
+        await file.close()
       }
       release.push(cache.pin(blob.digest))
       part.mime = file.key.mime
