@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { trackChild, untrackChild } from '../harness/children.js'
 
 /**
- * `file`: `path` alternates between a regular file (content `inside <n>`) and a symlink to `outside`.
+ * `file`: `path` alternates between a regular file (content `inside <n>`, padded to the outside file's size)
+ * and a symlink to `outside`.
  * `dir`: `path` alternates between the real folder it is and a symlink to the folder `outside`.
  */
 export type FlipMode = 'file' | 'dir'
@@ -19,11 +20,13 @@ let stop = false
 process.on('SIGTERM', () => { stop = true })
 const quiet = (f) => { try { f() } catch {} }
 let n = 0
+// same size as the outside file, so a read that lands on the wrong one is not caught by a size check
+const size = mode === 'file' ? fs.statSync(outside).size : 0
 function flip() {
   for (let i = 0; i < 200 && !stop; i++) {
     n++
     if (mode === 'file') {
-      quiet(() => fs.writeFileSync(fresh, 'inside ' + n))
+      quiet(() => fs.writeFileSync(fresh, ('inside ' + n).padEnd(size, '.')))
       quiet(() => fs.renameSync(fresh, path))
       quiet(() => fs.symlinkSync(outside, link))
       quiet(() => fs.renameSync(link, path))
