@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAttachmentCache, type AttachmentCache, type SourceKey } from './cache.js'
+import { createAttachmentCache, type AttachmentCache, type BlobRef, type SourceKey } from './cache.js'
 import { openStudioDb, type StudioDb } from './db.js'
 
 let dir: string
@@ -26,11 +27,21 @@ function file(name: string, content: string): SourceKey {
   return { realPath: path, size: Number(info.size), mtimeNs: info.mtimeNs, mime: 'text/plain' }
 }
 
+/** Encodes through an open descriptor, as the prompt path does. */
+async function encode(key: SourceKey): Promise<BlobRef> {
+  const handle = await open(key.realPath, 'r')
+  try {
+    return await cache.encode(key, handle)
+  } finally {
+    await handle.close()
+  }
+}
+
 describe('attachment cache', () => {
   it('encodes once, then serves the same blob for the same file version', async () => {
     const key = file('a.txt', 'hello')
     expect(cache.lookup(key)).toBeNull()
-    const blob = await cache.encode(key)
+    const blob = await encode(key)
     expect(blob).toMatchObject({ rawBytes: 5, b64Bytes: 8 })
     expect(cache.lookup(key)).toMatchObject({ digest: blob.digest })
     expect(cache.lookup({ ...key, mtimeNs: key.mtimeNs + 1n })).toBeNull() // another version of the file
@@ -39,16 +50,16 @@ describe('attachment cache', () => {
   })
 
   it('shares one blob between files with the same content', async () => {
-    const one = await cache.encode(file('one.txt', 'same'))
-    const two = await cache.encode(file('two.txt', 'same'))
+    const one = await encode(file('one.txt', 'same'))
+    const two = await encode(file('two.txt', 'same'))
     expect(two.digest).toBe(one.digest)
     expect(cache.stats()).toMatchObject({ entries: 1, sources: 2 })
   })
 
   it('evicts least recently used first by size, and by age, but never a pinned blob', async () => {
-    const a = await cache.encode(file('a.txt', 'a'.repeat(300))) // 400 base64 bytes each
-    await cache.encode(file('b.txt', 'b'.repeat(300)))
-    const c = await cache.encode(file('c.txt', 'c'.repeat(300))) // 1200 > 1000
+    const a = await encode(file('a.txt', 'a'.repeat(300))) // 400 base64 bytes each
+    await encode(file('b.txt', 'b'.repeat(300)))
+    const c = await encode(file('c.txt', 'c'.repeat(300))) // 1200 > 1000
     const release = cache.pin(a.digest) // a is oldest but in use
     expect(cache.evict()).toEqual({ count: 1, bytes: 400 })
     expect(cache.lookup(file('b.txt', 'b'.repeat(300)))).toBeNull() // b went instead
@@ -59,8 +70,8 @@ describe('attachment cache', () => {
   })
 
   it('sweeps what a crash left: temp files, unindexed blobs, rows without blobs', async () => {
-    const kept = await cache.encode(file('kept.txt', 'kept'))
-    const gone = await cache.encode(file('gone.txt', 'gone'))
+    const kept = await encode(file('kept.txt', 'kept'))
+    const gone = await encode(file('gone.txt', 'gone'))
     rmSync(gone.path)
     const blobs = join(dir, 'attachments', 'blobs')
     writeFileSync(join(blobs, '.ocs-tmp-upload.123'), 'partial')
@@ -68,5 +79,25 @@ describe('attachment cache', () => {
     expect(await cache.sweep()).toEqual({ temps: 1, orphanBlobs: 1, danglingRows: 1 })
     expect(cache.stats()).toMatchObject({ entries: 1, sources: 1 })
     expect(readdirSync(blobs).filter((n) => n.startsWith('.ocs-tmp-'))).toEqual([])
+  })
+
+  it('reads the descriptor it is given, not the path: a file swapped after the check is not what is encoded', async () => {
+    const key = file('swap.txt', 'checked')
+    const handle = await open(key.realPath, 'r')
+    writeFileSync(join(dir, 'other.txt'), 'swapped in')
+    renameSync(join(dir, 'other.txt'), key.realPath)
+    try {
+      const blob = await cache.encode(key, handle)
+      expect(Buffer.from(readFileSync(blob.path, 'utf8'), 'base64').toString()).toBe('checked')
+    } finally {
+      await handle.close()
+    }
+  })
+
+  it('refuses a file that grew while it was read with attachment_changed, leaving no temp file', async () => {
+    const key = file('grow.txt', 'short')
+    appendFileSync(key.realPath, ' and longer')
+    await expect(encode(key)).rejects.toMatchObject({ code: 'attachment_changed', statusCode: 409 })
+    expect(readdirSync(join(dir, 'attachments', 'blobs'))).toEqual([])
   })
 })

@@ -4,12 +4,13 @@
 // stream; nothing is read or encoded again. Bounded by total size and age, least recently used first.
 
 import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 'node:fs'
-import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { commitTemp, removeQuietly, TEMP_MARK, tempPathFor } from '../lib/fs-atomic.js'
 import { createBase64Encoder } from './base64-stream.js'
 import type { StudioDb } from './db.js'
+import { attachmentChanged } from './errors.js'
 
 export interface SourceKey {
   realPath: string
@@ -48,8 +49,11 @@ export interface CacheStats {
 export interface AttachmentCache {
   /** The blob of exactly this file version, or null (counted as a hit or a miss). */
   lookup(key: SourceKey): BlobRef | null
-  /** Reads and encodes the file into a blob (durably), indexes it; the miss path. */
-  encode(key: SourceKey): Promise<BlobRef>
+  /**
+   * Reads and encodes the file into a blob (durably), indexes it; the miss path. Reads `source`, the
+   * descriptor the key was taken from (checked by the caller), never the path again.
+   */
+  encode(key: SourceKey, source: FileHandle): Promise<BlobRef>
   /** Takes a base64 file written while an upload streamed in, as the blob of that file version. */
   adopt(tempB64: string, digest: string, rawBytes: number, b64Bytes: number, key: SourceKey): Promise<BlobRef>
   /** Keeps a blob from eviction (a forward in flight is about to stream it); returns the release. */
@@ -144,19 +148,20 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
       return { digest: row.digest, rawBytes: row.raw_bytes, b64Bytes: row.b64_bytes, path: blobPath(row.digest) }
     },
 
-    async encode(key) {
+    async encode(key, source) {
       const temp = cache.tempPath()
       const encoder = createBase64Encoder()
       const out = createWriteStream(temp)
       try {
-        await pipeline(createReadStream(key.realPath), encoder, out)
+        // one byte past the size, so a file that grew (or makes its content up on read) is noticed
+        await pipeline(source.createReadStream({ start: 0, end: key.size, autoClose: false }), encoder, out)
       } catch (err) {
         await removeQuietly(temp)
         throw err
       }
       if (encoder.rawBytes() !== key.size) {
         await removeQuietly(temp)
-        throw new Error('the file changed while it was read')
+        throw attachmentChanged(key.realPath)
       }
       return cache.adopt(temp, encoder.digest(), encoder.rawBytes(), out.bytesWritten, key)
     },

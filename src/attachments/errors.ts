@@ -38,3 +38,31 @@ export const uploadTargetExists = defineError(
 )
 export const uploadTooLarge = defineError('upload_too_large', 413, (limit: number) => `Upload is larger than ${limit} bytes`)
 export const invalidPrompt = defineError('invalid_prompt', 400, (detail: string) => `Invalid prompt body: ${detail}`)
+export const attachmentPathInvalid = defineError(
+  'attachment_path_invalid',
+  400,
+  (path: string) => `Attachment path can name no file (a NUL byte, or a name over 255 bytes): ${JSON.stringify(path)}`,
+)
+export const attachmentChanged = defineError(
+  'attachment_changed',
+  409,
+  (path: string) => `Attachment file changed while it was read (or is generated on read); send it again: ${path}`,
+)
+export const uploadPathInvalid = defineError(
+  'upload_path_invalid',
+  400,
+  (path: string) => `Upload path can name no file (a NUL byte, or ends in a folder): ${JSON.stringify(path)}`,
+)
+export const uploadNameTooLong = defineError('upload_name_too_long', 400, (path: string) => `A name in the upload path is longer than 255 bytes: ${path}`)
+export const uploadPathTooLong = defineError('upload_path_too_long', 400, (bytes: number) => `Upload path is ${bytes} bytes; the limit is 4095`)
+export const uploadParentNotADirectory = defineError(
+  'upload_parent_not_a_directory',
+  400,
+  (path: string) => `A folder in the upload path is a file: ${path}`,
+)
+export const uploadTargetChanged = defineError(
+  'upload_target_changed',
+  409,
+  (path: string) => `The upload's folder was moved or replaced while the upload ran; nothing was written: ${path}`,
+)
+export const uploadAborted = defineError('upload_aborted', 400, 'The client ended the upload before its body was complete; nothing was written')

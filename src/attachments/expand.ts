@@ -140,11 +140,17 @@ async function* expandPart(
     return
   }
   const file = await resolveServerPath(serverPath, part, { workspace: ctx.workspace(), home: ctx.home, maxFileBytes: ctx.maxFileBytes })
-  let blob = cache.lookup(file.key)
-  if (blob) counters.hits++
-  else {
-    blob = await cache.encode(file.key)
-    counters.misses++
+  // read only through the descriptor that was checked (a symlink swapped in meanwhile cannot redirect it)
+  let blob: BlobRef | null
+  try {
+    blob = cache.lookup(file.key)
+    if (blob) counters.hits++
+    else {
+      blob = await cache.encode(file.key, file.handle)
+      counters.misses++
+    }
+  } finally {
+    await file.close()
   }
   releases.push(cache.pin(blob.digest))
   // Base64 needs no escaping inside a JSON string, so the blob's text can stand in for the placeholder.

@@ -5,7 +5,7 @@ import { realpath } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 export type Confined =
-  | { ok: true; path: string; realPath: string }
+  | { ok: true; path: string; realPath: string; root: string }
   | { ok: false; reason: 'outside' | 'missing' | 'workspace-missing'; path: string }
 
 /** `~` and `~/…` expand to home; relative paths resolve against the workspace. */
@@ -14,6 +14,18 @@ export function resolveClientPath(input: string, workspace: string, home: string
   if (p === '~') return home
   if (p.startsWith('~/')) return join(home, p.slice(2))
   return isAbsolute(p) ? resolve(p) : resolve(workspace, p)
+}
+
+/** Linux limits: a name is at most 255 bytes, a path (with its terminating NUL) 4096. */
+export const NAME_MAX_BYTES = 255
+export const PATH_MAX_BYTES = 4095
+
+/** Why a client path can never name a file, or null: a NUL byte, a name or a whole path too long. */
+export function pathTextProblem(path: string): 'nul' | 'name-too-long' | 'path-too-long' | null {
+  if (path.includes('\0')) return 'nul'
+  if (Buffer.byteLength(path) > PATH_MAX_BYTES) return 'path-too-long'
+  if (path.split(sep).some((name) => Buffer.byteLength(name) > NAME_MAX_BYTES)) return 'name-too-long'
+  return null
 }
 
 /** True when `child` is `parent` or inside it (component-wise, so /a/bc is not inside /a/b). */
@@ -33,7 +45,7 @@ export async function confineExisting(input: string, workspace: string, home: st
     const parent = await realpath(dirname(path)).catch(() => null)
     return { ok: false, reason: parent !== null && !isInside(root, parent) ? 'outside' : 'missing', path }
   }
-  return isInside(root, real) ? { ok: true, path, realPath: real } : { ok: false, reason: 'outside', path }
+  return isInside(root, real) ? { ok: true, path, realPath: real, root } : { ok: false, reason: 'outside', path }
 }
 
 /**
@@ -50,7 +62,7 @@ export async function confineNew(input: string, workspace: string, home: string)
     const real = await realpath(existing).catch(() => null)
     if (real !== null) {
       const target = join(real, ...rest.reverse())
-      return isInside(root, target) ? { ok: true, path, realPath: target } : { ok: false, reason: 'outside', path }
+      return isInside(root, target) ? { ok: true, path, realPath: target, root } : { ok: false, reason: 'outside', path }
     }
     const parent = dirname(existing)
     if (parent === existing) return { ok: false, reason: 'outside', path }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { close, fsync, open } from 'node:fs'
 import { link, rename, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 
 const openAsync = promisify(open)
@@ -15,8 +15,13 @@ const closeAsync = promisify(close)
 /** Marks Studio's temp files, so sweeps recognise them. */
 export const TEMP_MARK = '.ocs-tmp-'
 
+/** A temp name of fixed length (22 bytes), so a target whose name is near the 255-byte limit still fits. */
+export function tempName(): string {
+  return `${TEMP_MARK}${randomBytes(6).toString('hex')}`
+}
+
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `${TEMP_MARK}${basename(target)}.${randomBytes(6).toString('hex')}`)
+  return join(dirname(target), tempName())
 }
 
 export async function fsyncPath(path: string): Promise<void> {
