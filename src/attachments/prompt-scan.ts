@@ -24,6 +24,8 @@ const BACKSLASH = 0x5c
 /** Longest key worth capturing ("serverPath", "parts"). */
 const KEY_CAPTURE_BYTES = 16
 const SERVER_PATH = 'serverPath'
+/** Bytes of a string looked at one by one before asking indexOf. */
+const NEAR_BYTES = 64
 
 export function createPromptScanner(holdLimitBytes: number): PromptScanner {
   let depth = 0
@@ -58,9 +60,9 @@ export function createPromptScanner(holdLimitBytes: number): PromptScanner {
     const out: Segment[] = []
     /** Start of the bytes of this chunk not yet emitted or held. */
     let from = 0
+    const len = chunk.length
     let nextQuote = -1
     let nextBackslash = -1
-    const len = chunk.length
     let i = 0
     while (i < len) {
       if (inString) {
@@ -70,13 +72,24 @@ export function createPromptScanner(holdLimitBytes: number): PromptScanner {
           i++
           continue
         }
-        // Jump to the next quote or backslash: strings are most of a big prompt.
-        if (nextQuote < i) nextQuote = indexOr(chunk, QUOTE, i, len)
-        if (nextBackslash < i) nextBackslash = indexOr(chunk, BACKSLASH, i, len)
-        const j = Math.min(nextQuote, nextBackslash)
+        // Run to the next quote or backslash: strings are most of a big prompt. A short plain loop
+        // first (a native indexOf per escape costs far more when escapes are dense), then indexOf,
+        // whose answers are kept until passed (so sparse escapes do not rescan the chunk either).
+        let j = i
+        const near = Math.min(len, i + NEAR_BYTES)
+        while (j < near) {
+          const b = chunk[j]!
+          if (b === QUOTE || b === BACKSLASH) break
+          j++
+        }
+        if (j === near && near < len) {
+          if (nextQuote < j) nextQuote = indexOr(chunk, QUOTE, j, len)
+          if (nextBackslash < j) nextBackslash = indexOr(chunk, BACKSLASH, j, len)
+          j = Math.min(nextQuote, nextBackslash)
+        }
         if (key && key.length <= KEY_CAPTURE_BYTES) for (let k = i; k < j && key.length <= KEY_CAPTURE_BYTES; k++) key.push(chunk[k]!)
         if (j === len) break
-        if (j === nextBackslash) escaped = true
+        if (chunk[j] === BACKSLASH) escaped = true
         else {
           inString = false
           if (key) finishKey()
