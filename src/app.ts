@@ -61,6 +61,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log: log.child({ part: 'status' }),
     candidateDirectories: () => sessions.recentDirectories(ACTIVE_WINDOW_MS),
     defaultDirectory: config.opencode.mode === 'spawn' ? config.opencode.cwd : null,
+    rootOf: (id) => {
+      // parent chains are short; the bound guards against a damaged store's cycle
+      let current = id
+      for (let i = 0; i < 64; i++) {
+        const parent = sessions.get(current)?.parentID
+        if (!parent || !sessions.get(parent)) return current
+        current = parent
+      }
+      return current
+    },
   })
   // OpenCode's session events keep the index current; storage is the backstop (and catches up after a
   // reconnect, since events may have been missed meanwhile).

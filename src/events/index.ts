@@ -24,7 +24,7 @@ export interface Events {
 }
 
 /** Studio's own notices share the stream; their type is namespaced like the Rust Studio's. */
-function notice(type: string, properties: Record<string, unknown>): HubEvent {
+export function notice(type: string, properties: Record<string, unknown>): HubEvent {
   return { data: { type: `opencode-studio:${type}`, timestamp: Date.now(), properties }, directory: null }
 }
 
