@@ -47,7 +47,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bridge,
     upstream,
     log: log.child({ part: 'events' }),
-    options: { replayBytes: config.events.replayBytes, clientQueueBytes: config.events.clientQueueBytes, heartbeatMs: HEARTBEAT_MS },
+    options: {
+      replayBytes: config.events.replayBytes,
+      clientQueueBytes: config.events.clientQueueBytes,
+      heartbeatMs: HEARTBEAT_MS,
+      pruneBytes: config.events.pruneBytes,
+    },
   })
   const sessions = createSessionIndex({
     storage: createStorage(config.opencode.dataDir),
