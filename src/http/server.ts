@@ -23,6 +23,7 @@ import { sessionRoutes } from './routes/sessions.js'
 import { partRoutes } from './routes/parts.js'
 import { directoryRoutes } from './routes/directories.js'
 import { attentionRoutes } from './routes/attention.js'
+import { providerSecretRoutes } from './routes/provider-secrets.js'
 import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
@@ -109,6 +110,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   })
   await app.register(partRoutes, { index: deps.sessions, forward: createForward(proxy), home: deps.config.opencode.env.HOME ?? homedir() })
   await app.register(attentionRoutes, { status: deps.status, events: deps.events, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(providerSecretRoutes, { upstream: deps.upstream })
   await app.register(directoryRoutes, { index: deps.sessions, seq: () => deps.events.hub.seq() })
 
   await app.register(promptRoutes, {

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
-import { createSession, prompt } from '../support/opencode-api.js'
+import { createSession, ocGet, prompt } from '../support/opencode-api.js'
+import { callJson } from '../support/http.js'
 import { makePng } from '../support/png.js'
 import { openSse, type ReceivedEvent } from '../support/sse.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
@@ -90,5 +91,21 @@ describe('slim event stream', () => {
       full.close()
       slim.close()
     }
+  })
+})
+
+describe('provider answers keep secrets on the server', () => {
+  it.each(['/config/providers', '/provider'])('%s: the API key is gone, the rest is as OpenCode sent it', async (path) => {
+    const direct = await ocGet<any>(oc, path, ws)
+    expect(JSON.stringify(direct.body)).toContain('mock-key') // OpenCode echoes it
+    const res = await callJson(`${studio.url}/api${path}?directory=${encodeURIComponent(ws)}`, { headers: { 'accept-encoding': 'gzip' } })
+    expect(res.status).toBe(200)
+    expect(res.text).not.toContain('mock-key')
+    const list = (body: any) => body.providers ?? body.all
+    const mine = list(res.body).find((p: any) => p.id === 'mock')
+    const theirs = list(direct.body).find((p: any) => p.id === 'mock')
+    expect(mine.options.baseURL).toBe(theirs.options.baseURL)
+    const { apiKey: _apiKey, ...rest } = theirs.options
+    expect(mine).toEqual({ ...theirs, options: rest, ...(theirs.key !== undefined ? { key: undefined } : {}) })
   })
 })
