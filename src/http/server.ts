@@ -3,6 +3,8 @@
 
 import { randomUUID } from 'node:crypto'
 import { homedir } from 'node:os'
+import compress from '@fastify/compress'
+import { constants as zlib } from 'node:zlib'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
@@ -96,7 +98,20 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 5. Metrics count every request from here on.
   installMetrics(app, deps)
 
-  // 6. Studio's own routes.
+  // 6. Studio's own JSON answers over 1 KiB are compressed when the client accepts it (a session page or
+  // list compresses 5-10×). Brotli at quality 4 costs about what gzip does. Hijacked replies are left
+  // alone: the event stream (framing must never wait on a compressor) and proxied answers (the client's
+  // Accept-Encoding reaches OpenCode, which compresses its own JSON). The raw part route opts out (its
+  // bytes are images, and Range must count the bytes sent).
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  })
+
+  // 7. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
@@ -122,7 +137,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(uploadRoutes, { attachments: deps.attachments, events: deps.events, maxFileBytes: deps.config.attachments.maxFileBytes })
   await app.register(attachmentRoutes, { attachments: deps.attachments })
 
-  // 7. Last: everything else under /api goes to OpenCode.
+  // 8. Last: everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)
 
   return app

@@ -62,7 +62,7 @@ const isType = (type: string, sessionId: string) => (e: ReceivedEvent) =>
   e.json?.payload?.type === type && e.json.payload.properties?.sessionID === sessionId
 
 const idle = (id: string) =>
-  waitFor(async () => (await call(`/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { timeoutMs: 20_000, what: 'idle' })
+  waitFor(async () => (await call(`/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { timeoutMs: 60_000, what: 'idle' })
 
 describe('attention', () => {
   it("lists a child session's pending permission whole, with its root, until it is answered", async () => {
@@ -71,7 +71,7 @@ describe('attention', () => {
     const stream = await openSse(`${studio.url}/api/global/event`)
     try {
       await promptAsync(child, 'run [[tool:bash {"command":"echo asked","description":"Echo a marker"}]]')
-      const asked = await stream.waitFor(isType('permission.asked', child), 'permission.asked', 30_000)
+      const asked = await stream.waitFor(isType('permission.asked', child), 'permission.asked', 90_000)
       const props = asked.json.payload.properties
       expect(props.metadata).toBeTypeOf('object')
       expect(props.tool).toMatchObject({ messageID: expect.any(String), callID: expect.any(String) })
@@ -96,7 +96,7 @@ describe('attention', () => {
     } finally {
       stream.close()
     }
-  })
+  }, 150_000)
 
   it('lists a pending question until it is answered', async () => {
     const id = await newSession('question')
@@ -104,7 +104,7 @@ describe('attention', () => {
     try {
       const questions = [{ question: 'Which color?', header: 'Color', options: [{ label: 'Blue', description: 'blue' }, { label: 'Red', description: 'red' }] }]
       await promptAsync(id, `ask [[tool:question ${JSON.stringify({ questions })}]]`)
-      const asked = await stream.waitFor(isType('question.asked', id), 'question.asked', 30_000)
+      const asked = await stream.waitFor(isType('question.asked', id), 'question.asked', 90_000)
       const props = asked.json.payload.properties
       const listed = (await call(`/api/attention?${q()}`)).body
       expect(listed).toEqual([{ kind: 'question', directory: dir, rootSessionID: id, request: props }])
@@ -117,7 +117,7 @@ describe('attention', () => {
     } finally {
       stream.close()
     }
-  })
+  }, 150_000)
 })
 
 describe('snapshot stamps', () => {
@@ -162,7 +162,7 @@ describe('OpenCode killed mid-prompt', () => {
       const notice = await stream.waitFor(
         (e) => e.json?.type === 'opencode-studio:session-interrupted' && e.json.properties.sessionID === id,
         'session-interrupted',
-        40_000,
+        90_000,
       )
       expect(notice.json.properties).toEqual({ sessionID: id, directory: dir, reason: 'opencode-restarted' })
       expect(Number(notice.id)).toBeGreaterThan(0)
@@ -182,5 +182,5 @@ describe('OpenCode killed mid-prompt', () => {
     } finally {
       stream.close()
     }
-  })
+  }, 150_000)
 })

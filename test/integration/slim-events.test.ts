@@ -50,8 +50,8 @@ describe('slim event stream', () => {
         { type: 'file', mime: 'image/png', filename: 'big.png', url: dataUrl(BIG) },
         { type: 'file', mime: 'image/png', filename: 'small.png', url: dataUrl(SMALL) },
       ])
-      await full.waitFor(idleOf(id), 'full idle', 30_000)
-      await slim.waitFor(idleOf(id), 'slim idle', 30_000)
+      await full.waitFor(idleOf(id), 'full idle', 90_000)
+      await slim.waitFor(idleOf(id), 'slim idle', 90_000)
 
       const fullEvents = withIds(full.events).filter((e) => Number(e.id) > before)
       const slimEvents = withIds(slim.events).filter((e) => Number(e.id) > before)
@@ -91,7 +91,7 @@ describe('slim event stream', () => {
       full.close()
       slim.close()
     }
-  })
+  }, 150_000)
 })
 
 describe('provider answers keep secrets on the server', () => {
