@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -50,7 +51,7 @@ describe.each(FLAVOURS)('$name', ({ bin }) => {
     ])
     await prompt(oc, ws, sessionId, `read [[tool:read {"filePath":${JSON.stringify(join(ws, 'big.txt'))}}]]`)
     await waitFor(async () => (await get(`/api/session/${sessionId}/message`)).body.length >= 5, { what: 'messages stored' })
-  })
+  }, 180_000) // two prompts through a cold OpenCode on a shared 2-core machine
 
   afterAll(async () => {
     await studio?.close()
@@ -139,6 +140,27 @@ describe.each(FLAVOURS)('$name', ({ bin }) => {
     const missing = await get(`/api/session/${sessionId}/message/${text.messageID}/part/prt_nope/raw`)
     expect(missing.status).toBe(404)
     expect(missing.body.code).toBe('part_not_found')
+  })
+
+  it('compresses JSON answers when asked, never the raw bytes or the event stream', async () => {
+    const plain = await get(`/api/session/${sessionId}/message?prune=true`)
+    for (const encoding of ['gzip', 'br'] as const) {
+      const packed = await raw(`/api/session/${sessionId}/message?prune=true`, { 'accept-encoding': encoding })
+      expect(packed.headers['content-encoding']).toBe(encoding)
+      const text = (encoding === 'gzip' ? gunzipSync(packed.bytes) : brotliDecompressSync(packed.bytes)).toString()
+      expect(JSON.parse(text)).toEqual(plain.body)
+      expect(packed.bytes.length).toBeLessThan(plain.text.length)
+    }
+    const file = allParts(plain.body).find((p) => p.type === 'file')
+    const bytes = await raw(file.url, { 'accept-encoding': 'gzip' })
+    expect(bytes.headers['content-encoding']).toBeUndefined()
+    expect(bytes.bytes.length).toBe(PNG.length)
+    const abort = new AbortController()
+    const stream = await request(`${studio.url}/api/global/event`, { headers: { 'accept-encoding': 'gzip' }, signal: abort.signal })
+    expect(stream.headers['content-encoding']).toBeUndefined()
+    expect(stream.headers['content-type']).toContain('text/event-stream')
+    abort.abort()
+    await stream.body.dump().catch(() => {})
   })
 
   it('lists the directory with its sessions', async () => {

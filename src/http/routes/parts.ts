@@ -41,7 +41,7 @@ export async function partRoutes(app: FastifyInstance, options: PartRoutesOption
     return read.value
   })
 
-  app.get<PartParams>('/api/session/:id/message/:mid/part/:pid/raw', async (request, reply) => {
+  app.get<PartParams>('/api/session/:id/message/:mid/part/:pid/raw', { config: { compress: false } }, async (request, reply) => {
     const { id, mid, pid } = request.params
     if (![id, mid, pid].every((x) => ID_RE.test(x))) throw partNotFound(pid)
     const read = await index.partRaw(id, mid, pid)
