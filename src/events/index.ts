@@ -8,7 +8,7 @@ import { createUpstreamFeed, type GlobalEvent } from './upstream-feed.js'
 
 export type { EventHub } from './hub.js'
 export type { GlobalEvent } from './upstream-feed.js'
-export { retryFrame } from './frames.js'
+export { gapFrame, retryFrame } from './frames.js'
 
 export type EventsOptions = Omit<HubOptions, 'firstSeq'>
 
