@@ -98,6 +98,11 @@ export function loadConfig(input: LoadInput): LoadResult {
       pruneBytes: get('events.pruneBytes') ?? 8 * 1024,
     },
     status: { timeoutMs: get('status.timeoutMs') ?? 1500 },
+    timeouts: {
+      headersMs: get('timeouts.headersMs') ?? 30_000,
+      requestMs: get('timeouts.requestMs') ?? 900_000,
+      bodyIdleMs: get('timeouts.bodyIdleMs') ?? 30_000,
+    },
     attachments: {
       maxFileBytes: get('attachments.maxFileBytes') ?? 50 * 1024 * 1024,
       cacheBytes: get('attachments.cacheBytes') ?? 1024 * 1024 * 1024,

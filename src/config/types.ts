@@ -19,6 +19,8 @@ export interface Config {
   readonly opencode: OpenCodeConfig
   readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number; readonly pruneBytes: number }
   readonly status: { readonly timeoutMs: number }
+  /** Limits on receiving a request (never on sending a response). */
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly bodyIdleMs: number }
   readonly attachments: { readonly maxFileBytes: number; readonly cacheBytes: number; readonly maxAgeDays: number }
 }
 

@@ -10,7 +10,7 @@ export const HEARTBEAT_FRAME = Buffer.from('event: heartbeat\ndata: {}\n\n')
 
 export interface GapInfo {
   /** Why Studio cannot replay what the client missed. */
-  reason: 'cursor-too-old' | 'cursor-ahead' | 'client-too-slow' | 'frame-too-large'
+  reason: 'cursor-too-old' | 'cursor-ahead' | 'cursor-invalid' | 'client-too-slow' | 'frame-too-large'
   requestedLastEventId: number | null
   seqAtSubscribe: number
   /** The first sequence number the client may have missed. */

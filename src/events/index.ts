@@ -9,7 +9,7 @@ import { slimOf, slimStreamPruner } from './slim.js'
 
 export type { EventHub } from './hub.js'
 export type { GlobalEvent } from './upstream-feed.js'
-export { retryFrame } from './frames.js'
+export { gapFrame, retryFrame } from './frames.js'
 
 export type EventsOptions = Omit<HubOptions, 'firstSeq'> & {
   /** The slim stream cuts parts by the same rules as pruned message pages (events.pruneBytes). */

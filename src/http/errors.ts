@@ -44,3 +44,43 @@ function toStudioError(err: unknown): StudioError | null {
   if (f.statusCode === 400 && f.message && /JSON/i.test(f.message)) return invalidBody(f.message)
   return new StudioError(f.statusCode === 404 ? routeNotFound.code : badRequest.code, f.statusCode, f.message ?? 'Bad request')
 }
+
+export const headersTooLarge = defineError('headers_too_large', 431, 'The request line and headers are larger than Studio reads (16 KiB)')
+export const requestTimeout = defineError('request_timeout', 408, 'The request was not received in time')
+export const invalidHttp = defineError('invalid_http', 400, (detail: string) => `The request is not valid HTTP/1.1: ${detail}`)
+
+/** What llhttp's parse errors mean, in words a client can act on. */
+const PARSE_ERRORS: Record<string, string> = {
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'both Content-Length and Transfer-Encoding',
+  HPE_INVALID_TRANSFER_ENCODING: 'invalid Transfer-Encoding',
+  HPE_INVALID_CONTENT_LENGTH: 'invalid Content-Length',
+  HPE_INVALID_HEADER_TOKEN: 'invalid character in a header',
+  HPE_INVALID_METHOD: 'invalid method',
+  HPE_INVALID_URL: 'invalid request target',
+  HPE_INVALID_VERSION: 'invalid HTTP version',
+  HPE_INVALID_CHUNK_SIZE: 'invalid chunk size',
+  HPE_LF_EXPECTED: 'missing line feed',
+}
+
+/**
+ * Node's clientError: a request Node refused before Fastify saw it (malformed, headers too large, too
+ * slow). Answered here in the same {error, code} shape as everything else, then the connection closes.
+ */
+export function answerClientError(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? headersTooLarge()
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? requestTimeout()
+        : invalidHttp(PARSE_ERRORS[err.code ?? ''] ?? 'malformed request')
+  if (socket.writable) {
+    const body = JSON.stringify({ error: e.message, code: e.code })
+    socket.write(
+      `HTTP/1.1 ${e.statusCode} ${STATUS_TEXT[e.statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }

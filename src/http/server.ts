@@ -13,7 +13,7 @@ import type { Events } from '../events/index.js'
 import type { SessionIndex } from '../sessions/index.js'
 import type { StatusIndex } from '../status/index.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
-import { routeNotFound, toErrorReply } from './errors.js'
+import { answerClientError, routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { createForward, proxyRoutes } from './routes/proxy.js'
 import { installMetrics } from './metrics.js'
@@ -28,7 +28,8 @@ import { attentionRoutes } from './routes/attention.js'
 import { providerSecretRoutes } from './routes/provider-secrets.js'
 import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
-import { installGuard } from './security/guard.js'
+import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
+import { installBodyIdleTimeout } from './security/body-timeout.js'
 
 export interface HttpDeps {
   config: Config
@@ -48,6 +49,7 @@ const REQUEST_ID_RE = /^[\w.:-]{1,128}$/
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const httpLog = deps.log.child({ part: 'http' })
+  const check = createRequestCheck({ bindHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins })
   const app = Fastify({
     loggerInstance: httpLog as FastifyBaseLogger,
     // One debug line per request (below) instead of Fastify's two info lines: a UI polls a lot.
@@ -62,10 +64,22 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     // Long-lived event streams must not keep Studio from shutting down.
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Receiving a request is bounded (slow headers, stalled bodies); sending a response never is.
+    requestTimeout: deps.config.timeouts.requestMs,
+    http: {
+      headersTimeout: deps.config.timeouts.headersMs,
+      connectionsCheckingInterval: Math.min(1000, deps.config.timeouts.headersMs),
+      requireHostHeader: false, // the guard answers a missing Host, in JSON
+    },
+    // Requests Node or the router refuse before any hook runs still get the guard's verdict and {error, code}.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: createFrameworkErrorHandler(check),
+    rewriteUrl: (req) => toOriginForm(req),
   })
 
   // 1. Guard first: nothing (not even a 404) is answered to a rebinding page or a foreign origin.
-  installGuard(app, { bindHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins })
+  installGuard(app, check)
+  installBodyIdleTimeout(app, deps.config.timeouts.bodyIdleMs)
 
   // 2. CORS is Studio's policy (preflights answered here, OpenCode's CORS headers dropped).
   installCors(app, deps.config.allowedOrigins)

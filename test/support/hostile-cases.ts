@@ -2,6 +2,9 @@
 // Every row is sent as raw bytes (test/support/raw-http.ts); `expect` is the status and, for Studio's
 // own answers, the `code` of its `{error, code}` body.
 
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RawRequest } from './raw-http.js'
+
 export interface HostileContext {
   port: number
   /** A workspace with hp/inside.txt in it. */
@@ -14,10 +17,18 @@ export interface HostileCase {
   name: string
   /** The item of issue 13 it reproduces. */
   item: number
-  request(c: HostileContext): string | Buffer
+  request(c: HostileContext): RawRequest
   status: number
   code?: string
+  /** The JSON body expected, when the status alone says too little. */
+  body?: unknown
 }
+
+/**
+ * Timeouts the Studio under test must be started with for the timeout rows to answer quickly
+ * (`--headers-timeout-ms`, `--body-idle-timeout-ms`, `--request-timeout-ms`).
+ */
+export const HOSTILE_TIMEOUT_ARGS = ['--headers-timeout-ms', '1500', '--body-idle-timeout-ms', '1500', '--request-timeout-ms', '4000']
 
 /** A request with Host (Studio's own), Connection: close and, for a body, Content-Length. */
 export function req(c: HostileContext, method: string, target: string, options: { headers?: string[]; body?: string; host?: string | null } = {}): string {
@@ -50,4 +61,88 @@ export const HOSTILE_CASES: HostileCase[] = [
   { item: 8, name: 'serverPath of /proc/self/environ', request: (c) => prompt(c, '/proc/self', 'environ'), status: 400, code: 'attachment_not_a_file' },
   { item: 8, name: 'serverPath of a device', request: (c) => prompt(c, '/dev', 'null'), status: 400, code: 'attachment_not_a_file' },
   { item: 8, name: 'serverPath with a NUL byte', request: (c) => prompt(c, c.ws, 'hp/a\u0000b.txt'), status: 400, code: 'attachment_path_invalid' },
+
+  // 6. Host and Origin guard gaps
+  { item: 6, name: 'malformed URL with a foreign Host', request: (c) => req(c, 'GET', '/api/session/%ff/message', { host: 'evil.example' }), status: 403, code: 'host_not_allowed' },
+  { item: 6, name: 'malformed URL with Studio’s Host', request: (c) => req(c, 'GET', '/api/session/%ff/message'), status: 400, code: 'bad_url' },
+  { item: 6, name: 'two Host headers', request: (c) => req(c, 'GET', '/health', { headers: ['Host: evil.example'] }), status: 400, code: 'host_header_invalid' },
+  { item: 6, name: 'absolute-form target naming a foreign host', request: (c) => req(c, 'GET', 'http://evil.example/health'), status: 403, code: 'host_not_allowed' },
+  { item: 6, name: 'absolute-form target on a proxied path', request: (c) => req(c, 'GET', 'http://evil.example/api/config'), status: 403, code: 'host_not_allowed' },
+  { item: 6, name: 'absolute-form target naming Studio, proxied', request: (c) => req(c, 'GET', `http://127.0.0.1:${c.port}/api/config`, { host: 'evil.example' }), status: 200 },
+  {
+    item: 6,
+    name: 'state change from the https origin of Studio’s host and port',
+    request: (c) => req(c, 'POST', '/api/session', { headers: [`Origin: https://127.0.0.1:${c.port}`, 'Content-Type: application/json'], body: '{}' }),
+    status: 403,
+    code: 'origin_not_allowed',
+  },
+  // 7. Node's and Fastify's own refusals, in the catalogue's shape
+  { item: 7, name: '20 KB of headers', request: (c) => req(c, 'GET', '/health', { headers: [`X-Big: ${'a'.repeat(20_000)}`] }), status: 431, code: 'headers_too_large' },
+  { item: 7, name: '100 KB URL', request: (c) => req(c, 'GET', `/health?x=${'a'.repeat(100_000)}`), status: 431, code: 'headers_too_large' },
+  { item: 7, name: 'ids= with 10,000 ids', request: (c) => req(c, 'GET', `/api/session?ids=${Array.from({ length: 10_000 }, (_, i) => `ses_${i}`).join(',')}`), status: 431, code: 'headers_too_large' },
+  { item: 7, name: '20,000-digit Last-Event-ID', request: (c) => req(c, 'GET', '/api/global/event', { headers: [`Last-Event-ID: ${'9'.repeat(20_000)}`] }), status: 431, code: 'headers_too_large' },
+  {
+    item: 7,
+    name: 'Content-Length plus Transfer-Encoding',
+    request: (c) => req(c, 'POST', '/api/session', { headers: ['Transfer-Encoding: chunked', 'Content-Type: application/json'], body: '0\r\n\r\n' }),
+    status: 400,
+    code: 'invalid_http',
+  },
+  { item: 7, name: 'HTTP/1.1 without Host', request: (c) => req(c, 'GET', '/health', { host: null }), status: 400, code: 'host_required' },
+  // 10. requests that never finish arriving
+  {
+    item: 10,
+    name: 'drip-fed headers',
+    request: (c) =>
+      (async function* () {
+        yield `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${c.port}\r\n`
+        for (let i = 0; i < 100; i++) {
+          await sleep(500)
+          yield `X-Drip-${i}: 1\r\n`
+        }
+      })(),
+    status: 408,
+    code: 'request_timeout',
+  },
+  {
+    item: 10,
+    name: 'chunked upload that stops sending',
+    request: (c) =>
+      (async function* () {
+        yield `POST /api/fs/upload?directory=${encodeURIComponent(c.ws)}&path=hp/stalled.txt HTTP/1.1\r\nHost: 127.0.0.1:${c.port}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n`
+        await sleep(60_000)
+      })(),
+    status: 408,
+    code: 'request_timeout',
+  },
+  {
+    item: 10,
+    name: 'endless chunked upload',
+    request: (c) =>
+      (async function* () {
+        yield `POST /api/fs/upload?directory=${encodeURIComponent(c.ws)}&path=hp/endless.txt HTTP/1.1\r\nHost: 127.0.0.1:${c.port}\r\nTransfer-Encoding: chunked\r\n\r\n`
+        for (let i = 0; i < 600; i++) {
+          yield '1\r\nx\r\n'
+          await sleep(200)
+        }
+      })(),
+    status: 408,
+    code: 'request_timeout',
+  },
+  {
+    item: 10,
+    name: 'endless chunked prompt',
+    request: (c) =>
+      (async function* () {
+        yield `POST /api/session/${c.session}/message?directory=${encodeURIComponent(c.ws)} HTTP/1.1\r\nHost: 127.0.0.1:${c.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n`
+        for (let i = 0; i < 600; i++) {
+          yield '1\r\n \r\n'
+          await sleep(200)
+        }
+      })(),
+    status: 408,
+    code: 'request_timeout',
+  },
+  // 11. smaller
+  { item: 11, name: 'status of session __proto__', request: (c) => req(c, 'GET', `/api/session/status?sessionId=__proto__&directory=${encodeURIComponent(c.ws)}`), status: 200, body: {} },
 ]

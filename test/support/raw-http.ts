@@ -11,8 +11,13 @@ export interface RawAnswer {
   json: any
 }
 
-/** Writes `request` (a string or chunks) to 127.0.0.1:`port` and resolves with the first answer. */
-export function rawHttp(port: number, request: string | Buffer, options: { timeoutMs?: number } = {}): Promise<RawAnswer> {
+export type RawRequest = string | Buffer | AsyncIterable<string | Buffer>
+
+/**
+ * Writes `request` to 127.0.0.1:`port` and resolves with the first answer. An async iterable is written
+ * piece by piece as it yields (drip-fed headers, an endless body) until the answer arrives.
+ */
+export function rawHttp(port: number, request: RawRequest, options: { timeoutMs?: number } = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     const chunks: Buffer[] = []
@@ -39,7 +44,14 @@ export function rawHttp(port: number, request: string | Buffer, options: { timeo
       if (parsed) resolve(parsed)
       else reject(new Error(`connection closed without an answer: ${JSON.stringify(Buffer.concat(chunks).toString())}`))
     })
-    socket.write(request)
+    if (typeof request === 'string' || Buffer.isBuffer(request)) socket.write(request)
+    else
+      void (async () => {
+        for await (const piece of request) {
+          if (socket.destroyed) return
+          socket.write(piece)
+        }
+      })().catch(() => {})
   })
 }
 

@@ -4,7 +4,7 @@
 // that directory and below (and Studio's own notices, which have none).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { retryFrame, type Events } from '../../events/index.js'
+import { gapFrame, retryFrame, type Events } from '../../events/index.js'
 import { strictBool, text, type QueryValue } from '../query.js'
 
 export interface EventRoutesOptions {
@@ -16,7 +16,8 @@ const CLIENT_RETRY_MS = 1000
 
 export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesOptions): Promise<void> {
   app.get<{ Querystring: Record<string, QueryValue> }>('/api/global/event', (request, reply) => {
-    const lastEventId = cursorOf(request)
+    const cursor = cursorOf(request)
+    const lastEventId = cursor === 'invalid' ? null : cursor
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, {
@@ -29,6 +30,8 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
       'x-opencode-studio-seq': String(events.hub.seq()),
     })
     res.write(retryFrame(CLIENT_RETRY_MS))
+    // a cursor that is no sequence number cannot be resumed from: say so rather than ignore it
+    if (cursor === 'invalid') res.write(gapFrame({ reason: 'cursor-invalid', requestedLastEventId: null, seqAtSubscribe: events.hub.seq(), gapSeq: null }))
     const subscription = events.hub.subscribe({
       lastEventId,
       directory: text(request.query.directory),
@@ -39,10 +42,14 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
   })
 }
 
-/** Last-Event-ID header (what EventSource sends), or `lastEventId` in the query for other clients. */
-function cursorOf(request: FastifyRequest<{ Querystring: Record<string, QueryValue> }>): number | null {
+/**
+ * Last-Event-ID header (what EventSource sends), or `lastEventId` in the query for other clients: a
+ * sequence number, null when absent, 'invalid' when it is something else (`-5`, `abc`, `0x10`, too big).
+ */
+function cursorOf(request: FastifyRequest<{ Querystring: Record<string, QueryValue> }>): number | null | 'invalid' {
   const raw = request.headers['last-event-id'] ?? text(request.query.lastEventId) ?? undefined
-  const value = Array.isArray(raw) ? raw[0] : raw
-  if (value === undefined || !/^\d+$/.test(value.trim())) return null
-  return Number(value.trim())
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim()
+  if (value === undefined || value === '') return null
+  if (!/^\d{1,15}$/.test(value)) return 'invalid'
+  return Number(value)
 }

@@ -68,7 +68,10 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
     reply.header('x-opencode-studio-source', 'opencode')
     reply.header('x-opencode-studio-seq', String(events.hub.seq()))
     if (sessionId === null) return answer
-    const one = (answer as Record<string, unknown>)[sessionId]
-    return one === undefined ? {} : { [sessionId]: one }
+    // own properties only: `sessionId=__proto__` must not find Object.prototype
+    if (!Object.hasOwn(answer, sessionId)) return {}
+    const one: Record<string, unknown> = Object.create(null)
+    one[sessionId] = (answer as Record<string, unknown>)[sessionId]
+    return one
   })
 }

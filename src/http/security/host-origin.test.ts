@@ -43,7 +43,9 @@ describe('origin policy: state-changing requests', () => {
   it.each([
     ['http://127.0.0.1:3210', '127.0.0.1:3210', []],
     ['http://localhost:3210', 'localhost:3210', []],
-    ['https://studio.lan', 'studio.lan', []],
+    ['http://studio.lan', 'studio.lan', []],
+    ['https://studio.lan', 'studio.lan', ['https://studio.lan']],
+    ['http://localhost', 'localhost:80', []],
     ['http://localhost:5173', '127.0.0.1:3210', ['http://localhost:5173/']],
     ['HTTP://LOCALHOST:5173', '127.0.0.1:3210', ['http://localhost:5173']],
   ])('allows %s for Host %s', (origin, host, allowed) => expect(createOriginPolicy(allowed).mayChangeState(origin, host)).toBe(true))
@@ -56,5 +58,8 @@ describe('origin policy: state-changing requests', () => {
     ['file://', '127.0.0.1:3210'],
     ['not a url', '127.0.0.1:3210'],
     ['chrome-extension://abc', 'abc'],
+    // Studio serves http: an https origin with the same host and port is another origin
+    ['https://127.0.0.1:3210', '127.0.0.1:3210'],
+    ['https://studio.lan', 'studio.lan'],
   ])('refuses %s for Host %s', (origin, host) => expect(createOriginPolicy([]).mayChangeState(origin, host)).toBe(false))
 })

@@ -21,6 +21,9 @@ export const originNotAllowed = defineError(
   (origin: string) => `Origin "${origin}" may not change state here; add it to OPENCODE_STUDIO_ALLOWED_ORIGINS if you trust it`,
 )
 
+export const hostRequired = defineError('host_required', 400, 'An HTTP/1.1 request must carry a Host header')
+export const hostHeaderInvalid = defineError('host_header_invalid', 400, 'A request must carry exactly one Host header')
+
 export const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** The host name of a Host header, lower-cased, without port or IPv6 brackets; null if malformed. */
@@ -81,9 +84,11 @@ export interface OriginPolicy {
   isListed(origin: string): boolean
   /**
    * May a state-changing request with this Origin proceed? Same-origin (the Origin's host equals the Host
-   * header, which was already checked) and user-allowed origins may; `null` and foreign origins may not.
+   * header, which was already checked, and its scheme the one Studio serves: Studio has no TLS, so an
+   * `https://` origin is someone else's unless the user allowed it, e.g. behind an HTTPS proxy) and
+   * user-allowed origins may; `null` and foreign origins may not.
    */
-  mayChangeState(origin: string, hostHeader: string | undefined): boolean
+  mayChangeState(origin: string, hostHeader: string | undefined, scheme?: 'http' | 'https'): boolean
 }
 
 /** The allowed list is normalised once, not on every request. */
@@ -94,13 +99,13 @@ export function createOriginPolicy(allowedOrigins: readonly string[]): OriginPol
       const normalized = normalizeOrigin(origin)
       return normalized !== null && listed.has(normalized)
     },
-    mayChangeState(origin, hostHeader) {
+    mayChangeState(origin, hostHeader, scheme = 'http') {
       const normalized = normalizeOrigin(origin)
       if (normalized === null) return false
       if (listed.has(normalized)) return true
       if (!hostHeader) return false
       const url = new URL(normalized)
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader.trim().toLowerCase()
+      return url.protocol === `${scheme}:` && url.host === new URL(`${scheme}://${hostHeader.trim().toLowerCase()}`).host
     },
   }
 }
