@@ -2,6 +2,7 @@
 // per step.
 
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
@@ -22,6 +23,8 @@ import { sessionRoutes } from './routes/sessions.js'
 import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
+import { createAuth, installAuth } from './security/auth.js'
+import { authRoutes } from './routes/auth.js'
 
 export interface HttpDeps {
   config: Config
@@ -33,6 +36,8 @@ export interface HttpDeps {
   attachments: Attachments
   log: Logger
   startedAt: number
+  /** The clock login sessions and the lockout read (tests move it). */
+  now?: () => number
 }
 
 /** Studio's own JSON bodies are small; large bodies only ever go to OpenCode, under maxBodyBytes. */
@@ -75,6 +80,17 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     })
   }
 
+  // 3b. Auth: with a password set, only the public routes go further without credentials (after the
+  // guard and CORS, so a foreign page learns nothing and preflights still work; before every route).
+  const auth = createAuth({
+    password: deps.config.password,
+    passwordHash: deps.config.passwordHash,
+    lockoutFile: join(deps.config.dataDir, 'auth-lockout.json'),
+    log: httpLog.child({ part: 'auth' }),
+    ...(deps.now ? { now: deps.now } : {}),
+  })
+  installAuth(app, auth)
+
   // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {
     const out = toErrorReply(err)
@@ -93,6 +109,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
 
   // 6. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
+  await app.register(authRoutes, { auth })
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
   await app.register(statusRoutes, { status: deps.status, events: deps.events, upstream: deps.upstream, timeoutMs: deps.config.status.timeoutMs })
