@@ -25,6 +25,7 @@ import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
 import { createAuth, installAuth } from './security/auth.js'
 import { authRoutes } from './routes/auth.js'
+import { diagnosticsRoutes } from './routes/diagnostics.js'
 
 export interface HttpDeps {
   config: Config
@@ -110,6 +111,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 6. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
   await app.register(authRoutes, { auth })
+  await app.register(diagnosticsRoutes, { config: deps.config, bridge: deps.bridge, sessions: deps.sessions })
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
   await app.register(statusRoutes, { status: deps.status, events: deps.events, upstream: deps.upstream, timeoutMs: deps.config.status.timeoutMs })

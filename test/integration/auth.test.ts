@@ -191,6 +191,16 @@ describe('ways in', () => {
     expect((await call(`${studio.url}/api/opencode-studio/directories`, { headers })).status).toBe(200)
   })
 
+  it('diagnostics answer behind the password, with secrets as set/unset', async () => {
+    const res = await call(`${studio.url}/api/opencode-studio/diagnostics`, { headers: { authorization: GOOD_BASIC } })
+    expect(res.status).toBe(200)
+    expect(res.body.opencode.live).toMatchObject({ mode: 'attach', state: 'ready' })
+    expect(res.body.versions.opencode).toBe('1.18.33')
+    expect(res.body.storage.layout).toBe('sqlite')
+    expect(res.body.settings.find((s: { key: string }) => s.key === 'password')).toMatchObject({ value: 'set', source: 'flag' })
+    expect(res.text).not.toContain(PASSWORD)
+  })
+
   it('a password hash from the config works like the password', async () => {
     const hashed = await startStudio(['--password-hash', await hashPassword('hashed pw')])
     try {
