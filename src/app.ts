@@ -36,6 +36,8 @@ export interface App {
 export interface AppOptions {
   /** A logger to use instead of one built from config.logLevel (tests pass a silent one). */
   log?: Logger
+  /** The clock for login sessions and the lockout (tests move it instead of sleeping). */
+  now?: () => number
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -98,7 +100,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     log.child({ part: 'attachments' }),
   )
-  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt })
+  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt, ...(options.now ? { now: options.now } : {}) })
 
   let closing: Promise<void> | null = null
   return {

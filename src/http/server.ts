@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { homedir } from 'node:os'
 import compress from '@fastify/compress'
 import { constants as zlib } from 'node:zlib'
+import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
@@ -30,6 +31,10 @@ import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
 import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
 import { installBodyIdleTimeout } from './security/body-timeout.js'
+import { installGuard } from './security/guard.js'
+import { createAuth, installAuth } from './security/auth.js'
+import { authRoutes } from './routes/auth.js'
+import { diagnosticsRoutes } from './routes/diagnostics.js'
 
 export interface HttpDeps {
   config: Config
@@ -41,6 +46,8 @@ export interface HttpDeps {
   attachments: Attachments
   log: Logger
   startedAt: number
+  /** The clock login sessions and the lockout read (tests move it). */
+  now?: () => number
 }
 
 /** Studio's own JSON bodies are small; large bodies only ever go to OpenCode, under maxBodyBytes. */
@@ -96,6 +103,17 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     })
   }
 
+  // 3b. Auth: with a password set, only the public routes go further without credentials (after the
+  // guard and CORS, so a foreign page learns nothing and preflights still work; before every route).
+  const auth = createAuth({
+    password: deps.config.password,
+    passwordHash: deps.config.passwordHash,
+    lockoutFile: join(deps.config.dataDir, 'auth-lockout.json'),
+    log: httpLog.child({ part: 'auth' }),
+    ...(deps.now ? { now: deps.now } : {}),
+  })
+  installAuth(app, auth)
+
   // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {
     const out = toErrorReply(err)
@@ -129,6 +147,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
   // What OpenCode means by "no directory" (its GET /path), so Studio's own answers mean the same.
   const defaultDirectory = () => deps.bridge.directory()
+  await app.register(authRoutes, { auth })
+  await app.register(diagnosticsRoutes, { config: deps.config, bridge: deps.bridge, sessions: deps.sessions })
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
   await app.register(statusRoutes, {
