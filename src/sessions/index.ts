@@ -9,6 +9,7 @@ import type {
   Consistency,
   MessagePage,
   MessagePageRequest,
+  MessageWithParts,
   ReadResult,
   SessionInfo,
   SessionSummary,
@@ -61,6 +62,7 @@ export interface SessionIndex {
   readSession(id: string): Promise<ReadResult<SessionInfo | null>>
   readSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   readMessages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
+  readMessage(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
   /** Something probably changed: look at storage now instead of at the next tick. */
   poke(): void
   /** A session.created / session.updated / session.deleted event from OpenCode: applied at once. */
@@ -210,6 +212,7 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     readSession: (id) => storage.reader()?.getSession(id) ?? Promise.resolve({ ok: true, value: null, consistency: null }),
     readSessions: (ids) => storage.reader()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
     readMessages: (sessionId, page) => storage.reader()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
+    readMessage: (sessionId, messageId) => storage.reader()?.message(sessionId, messageId) ?? Promise.resolve(unavailable),
     poke,
     applyEvent(type, properties) {
       if (loadedFrom !== storage.reader()) return // the load in progress will see it

@@ -89,6 +89,8 @@ export interface StorageReader {
   getSession(id: string): Promise<ReadResult<SessionInfo | null>>
   getSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   messages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
+  /** One message of a session with its parts (OpenCode's `GET /session/:id/message/:messageID`), or null. */
+  message(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
   /**
    * Calls `onChange` soon after OpenCode writes (a file-system watch); polling stays the safety net, so a
    * watch that cannot be set up (or misses events) only costs latency. Returns the unsubscribe function.
