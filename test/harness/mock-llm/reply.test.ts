@@ -61,6 +61,11 @@ describe('planReply', () => {
     expect(after).toMatchObject({ kind: 'text', text: 'TOOL RESULT: hi\n' })
   })
 
+  it('takes tool arguments holding arrays (the question tool)', () => {
+    const args = '{"questions":[{"question":"Which?","header":"Pick","options":[{"label":"A","description":"a"}]}]}'
+    expect(planReply({ messages: [{ role: 'user', content: `ask [[tool:question ${args}]] now` }], tools: [{}] })).toMatchObject({ kind: 'tool', name: 'question', args })
+  })
+
   it('counts usage from text and attachments, not from body size', () => {
     const plan = planReply({ messages: [{ role: 'user', content: [{ type: 'text', text: 'abcdefgh' }, { type: 'image_url', image_url: { url: PNG_1X1 } }] }] })
     expect(plan.kind !== 'error' && plan.usage.prompt_tokens).toBe(2 + 100)
