@@ -20,6 +20,7 @@ import { promptRoutes } from './routes/prompt.js'
 import { uploadRoutes } from './routes/upload.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { statusRoutes } from './routes/status.js'
+import { staticRoutes } from './static.js'
 import { installCors } from './security/cors.js'
 import { installGuard } from './security/guard.js'
 
@@ -112,8 +113,11 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(uploadRoutes, { attachments: deps.attachments, events: deps.events, maxFileBytes: deps.config.attachments.maxFileBytes })
   await app.register(attachmentRoutes, { attachments: deps.attachments })
 
-  // 7. Last: everything else under /api goes to OpenCode.
+  // 7. Everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)
+
+  // 8. The web UI: GET of any path that is not /api, /auth, /health or /metrics (history-mode fallback).
+  await app.register(staticRoutes, {})
 
   return app
 }
