@@ -95,6 +95,7 @@ export function loadConfig(input: LoadInput): LoadResult {
     events: {
       replayBytes: get('events.replayBytes') ?? 8 * 1024 * 1024,
       clientQueueBytes: get('events.clientQueueBytes') ?? 4 * 1024 * 1024,
+      pruneBytes: get('events.pruneBytes') ?? 8 * 1024,
     },
     status: { timeoutMs: get('status.timeoutMs') ?? 1500 },
     attachments: {

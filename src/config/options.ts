@@ -169,6 +169,14 @@ export const OPTIONS = [
     describe: 'Events a slow client may have pending before it gets a replay-gap frame and is disconnected.',
   },
   {
+    key: 'events.pruneBytes',
+    flag: 'prune-bytes',
+    env: 'OPENCODE_STUDIO_PRUNE_BYTES',
+    kind: 'bytes',
+    defaultText: '8KiB',
+    describe: 'Pruned message pages and the slim event stream cut tool outputs and reasoning to this size and drop larger tool metadata values.',
+  },
+  {
     key: 'status.timeoutMs',
     flag: 'status-timeout-ms',
     env: 'OPENCODE_STUDIO_STATUS_TIMEOUT_MS',

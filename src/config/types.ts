@@ -17,7 +17,7 @@ export interface Config {
   /** The config file that was read, if any. */
   readonly configFile: string | null
   readonly opencode: OpenCodeConfig
-  readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number }
+  readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number; readonly pruneBytes: number }
   readonly status: { readonly timeoutMs: number }
   readonly attachments: { readonly maxFileBytes: number; readonly cacheBytes: number; readonly maxAgeDays: number }
 }

@@ -2,6 +2,7 @@
 // per step.
 
 import { randomUUID } from 'node:crypto'
+import { homedir } from 'node:os'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
@@ -19,6 +20,10 @@ import { eventRoutes } from './routes/events.js'
 import { promptRoutes } from './routes/prompt.js'
 import { uploadRoutes } from './routes/upload.js'
 import { sessionRoutes } from './routes/sessions.js'
+import { partRoutes } from './routes/parts.js'
+import { directoryRoutes } from './routes/directories.js'
+import { attentionRoutes } from './routes/attention.js'
+import { providerSecretRoutes } from './routes/provider-secrets.js'
 import { statusRoutes } from './routes/status.js'
 import { staticRoutes } from './static.js'
 import { installCors } from './security/cors.js'
@@ -102,7 +107,12 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     seq: () => deps.events.hub.seq(),
     defaultDirectory: deps.config.opencode.cwd,
     forward: createForward(proxy),
+    pruneBytes: deps.config.events.pruneBytes,
   })
+  await app.register(partRoutes, { index: deps.sessions, forward: createForward(proxy), home: deps.config.opencode.env.HOME ?? homedir() })
+  await app.register(attentionRoutes, { status: deps.status, events: deps.events, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(providerSecretRoutes, { upstream: deps.upstream })
+  await app.register(directoryRoutes, { index: deps.sessions, seq: () => deps.events.hub.seq() })
 
   await app.register(promptRoutes, {
     attachments: deps.attachments,

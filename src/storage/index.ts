@@ -13,6 +13,7 @@ export type {
   MessagePage,
   MessagePageRequest,
   MessageWithParts,
+  PartBytes,
   ReadResult,
   SessionInfo,
   SessionQueries,

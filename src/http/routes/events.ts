@@ -5,7 +5,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { retryFrame, type Events } from '../../events/index.js'
-import { text, type QueryValue } from '../query.js'
+import { strictBool, text, type QueryValue } from '../query.js'
 
 export interface EventRoutesOptions {
   events: Events
@@ -29,7 +29,12 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
       'x-opencode-studio-seq': String(events.hub.seq()),
     })
     res.write(retryFrame(CLIENT_RETRY_MS))
-    const subscription = events.hub.subscribe({ lastEventId, directory: text(request.query.directory), sink: res })
+    const subscription = events.hub.subscribe({
+      lastEventId,
+      directory: text(request.query.directory),
+      sink: res,
+      slim: strictBool(request.query.slim),
+    })
     res.once('close', () => subscription.close())
   })
 }

@@ -8,6 +8,7 @@ import { directoryKey, toWire, type ListPage, type ListQuery, type SessionIndex 
 import { defineError, withExtra } from '../../lib/errors.js'
 import { boolish, count, csv, headerDirectory, invalidQuery, text, type QueryValue } from '../query.js'
 import type { Forward } from './proxy.js'
+import { prunePage } from './prune-page.js'
 
 export interface SessionRoutesOptions {
   index: SessionIndex
@@ -17,6 +18,8 @@ export interface SessionRoutesOptions {
   defaultDirectory: string
   /** For `/api/session/<not a session id>` paths, which stay OpenCode's (e.g. /session/status). */
   forward: Forward
+  /** `?prune=true` cuts tool outputs and reasoning to this many bytes (events.pruneBytes). */
+  pruneBytes: number
 }
 
 const sessionNotFound = defineError('session_not_found', 404, (id: string) => `Session not found: ${id}`)
@@ -102,7 +105,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     await assertExists(index, id)
     const read = await index.readMessages(id, page)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
-    const { entries, total, hasOlder } = read.value
+    const { total, hasOlder } = read.value
+    const entries = boolish(q.prune) ? prunePage(read.value.entries, options.pruneBytes) : read.value.entries
     if (page.limit !== null && hasOlder && entries.length > 0) {
       const oldest = entries[0]!.info
       const cursor = encodeCursor(oldest.id, (oldest.time as { created?: number } | undefined)?.created ?? 0)

@@ -51,6 +51,12 @@ describe('planReply', () => {
       name: 'bash',
       args: '{"command":"echo hi","description":"x"}',
     })
+    const withArray = 'ask [[tool:question {"questions":[{"question":"Which?","options":[{"label":"A"}]}]}]] now'
+    expect(planReply({ messages: [{ role: 'user', content: withArray }], tools: [{}] })).toMatchObject({
+      kind: 'tool',
+      name: 'question',
+      args: '{"questions":[{"question":"Which?","options":[{"label":"A"}]}]}',
+    })
     const after = planReply({ messages: [{ role: 'user', content: text }, { role: 'assistant' }, { role: 'tool', content: 'hi\n' }], tools: [{}] })
     expect(after).toMatchObject({ kind: 'text', text: 'TOOL RESULT: hi\n' })
   })

@@ -16,7 +16,8 @@ export interface Usage {
   total_tokens: number
 }
 
-const MARKER_RE = /\[\[(delay|chunks|error|tool):([^\]]*)\]\]/g
+/** A marker ends at the first `]]`, so tool arguments may hold arrays (not two closing brackets in a row). */
+const MARKER_RE = /\[\[(delay|chunks|error|tool):(.*?)\]\]/gs
 const ECHO_MAX_CHARS = 200
 /** Usage counts text, not body bytes: a big base64 image must not look like a context overflow (§6.4). */
 const TOKENS_PER_ATTACHMENT = 100
