@@ -99,13 +99,21 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
 
   // 6. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
+  // What OpenCode means by "no directory" (its GET /path), so Studio's own answers mean the same.
+  const defaultDirectory = () => deps.bridge.directory()
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
-  await app.register(statusRoutes, { status: deps.status, events: deps.events, upstream: deps.upstream, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(statusRoutes, {
+    status: deps.status,
+    events: deps.events,
+    upstream: deps.upstream,
+    timeoutMs: deps.config.status.timeoutMs,
+    defaultDirectory,
+  })
   await app.register(sessionRoutes, {
     index: deps.sessions,
     seq: () => deps.events.hub.seq(),
-    defaultDirectory: deps.config.opencode.cwd,
+    defaultDirectory,
     forward: createForward(proxy),
     pruneBytes: deps.config.events.pruneBytes,
   })
@@ -117,10 +125,15 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(promptRoutes, {
     attachments: deps.attachments,
     upstream: deps.upstream,
-    defaultDirectory: deps.config.opencode.cwd,
+    defaultDirectory,
     maxBodyBytes: deps.config.maxBodyBytes,
   })
-  await app.register(uploadRoutes, { attachments: deps.attachments, events: deps.events, maxFileBytes: deps.config.attachments.maxFileBytes })
+  await app.register(uploadRoutes, {
+    attachments: deps.attachments,
+    events: deps.events,
+    maxFileBytes: deps.config.attachments.maxFileBytes,
+    defaultDirectory,
+  })
   await app.register(attachmentRoutes, { attachments: deps.attachments })
 
   // 7. Everything else under /api goes to OpenCode.

@@ -74,6 +74,7 @@ export interface SessionIndex {
   partRaw(sessionId: string, messageId: string, partId: string): Promise<ReadResult<PartRaw | null>>
   /** Every directory with sessions, newest activity first (the web UI's sidebar). */
   directories(): DirectorySummary[]
+  readMessage(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
   /** Something probably changed: look at storage now instead of at the next tick. */
   poke(): void
   /** A session.created / session.updated / session.deleted event from OpenCode: applied at once. */
@@ -229,6 +230,7 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
       return reader ? openPartRaw(reader, sessionId, messageId, partId) : Promise.resolve(unavailable)
     },
     directories: () => directorySummaries(store),
+    readMessage: (sessionId, messageId) => storage.reader()?.message(sessionId, messageId) ?? Promise.resolve(unavailable),
     poke,
     applyEvent(type, properties) {
       if (loadedFrom !== storage.reader()) return // the load in progress will see it

@@ -105,6 +105,8 @@ export interface StorageReader {
    * OpenCode stores them; ids may be absent (SQLite keeps them in columns).
    */
   partBytes(sessionId: string, messageId: string, partId: string): Promise<ReadResult<PartBytes | null>>
+  /** One message of a session with its parts (OpenCode's `GET /session/:id/message/:messageID`), or null. */
+  message(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
   /**
    * Calls `onChange` soon after OpenCode writes (a file-system watch); polling stays the safety net, so a
    * watch that cannot be set up (or misses events) only costs latency. Returns the unsubscribe function.

@@ -1,13 +1,10 @@
+/// <reference lib="dom" />
 // The web UI in a real browser against Studio + the real OpenCode + the mock LLM: sessions, streaming,
 // attachments, permissions and questions, stop, reload, two tabs. Screenshots go to docs/screenshots/.
 
-import { createHash } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { waitFor } from '../harness/wait.js'
-import { makePng } from '../support/png.js'
 import { SCREENSHOTS, startWorld, type World } from './env.js'
 
 let world: World
@@ -25,8 +22,6 @@ afterEach(async (ctx) => {
 afterAll(async () => {
   await world?.close()
 })
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 async function newSessionInProject(p: Page): Promise<string> {
   await p.goto('/')

@@ -181,6 +181,18 @@ export function createJsonReader(dataDir: string): StorageReader {
       }
     },
 
+    async message(sessionId, messageId) {
+      const tracker = createConsistencyTracker()
+      const { messageRoot: root, partRoot } = messageRoots(dataDir)
+      // ids come from the URL: no separators, no dot names
+      if (!/^[\w-]+$/.test(sessionId) || !/^[\w-]+$/.test(messageId)) return { ok: true, value: null, consistency: null }
+      const path = join(root, sessionId, `${messageId}.json`)
+      const first = await cache.read(path)
+      if (!first.ok && first.kind === 'missing') return { ok: true, value: null, consistency: null }
+      const message = await readMessage(path, join(partRoot, messageId), tracker)
+      return { ok: true, value: message, consistency: tracker.report() }
+    },
+
     watch(onChange) {
       return watchPaths(sessionRoots(dataDir), { recursive: true }, onChange)
     },

@@ -59,6 +59,8 @@ export function createSqliteReader(path: string): StorageReader {
        WHERE p.id = ? AND p.message_id = ? AND m.session_id = ?`,
     ).pluck(),
     partRange: db.prepare('SELECT substr(CAST(data AS BLOB), ?, ?) FROM part WHERE id = ?').pluck(),
+    messageById: db.prepare('SELECT id, session_id, time_created, data FROM message WHERE id = ? AND session_id = ?'),
+    partsOfMessage: db.prepare('SELECT id, message_id, data FROM part WHERE message_id = ? ORDER BY id'),
     parts: db.prepare('SELECT id, message_id, data FROM part WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id'),
   }
   let lastVersion: number | null = null
@@ -211,6 +213,19 @@ export function createSqliteReader(path: string): StorageReader {
           close() {},
         },
       }
+    },
+
+    async message(sessionId, messageId) {
+      const row = await withRetry(() => q.messageById.get(messageId, sessionId) as MessageRow | undefined)
+      if (!row.ok) return fail(row.reason)
+      if (!row.value) return { ok: true, value: null, consistency: null }
+      const parts = await withRetry(() => q.partsOfMessage.all(messageId) as PartRow[])
+      if (!parts.ok) return fail(parts.reason)
+      const message = toMessage(row.value, parts.value)
+      if (message) return { ok: true, value: message, consistency: null }
+      const tracker = createConsistencyTracker()
+      tracker.note('parseSkip')
+      return { ok: true, value: null, consistency: tracker.report() }
     },
 
     watch(onChange) {
