@@ -28,10 +28,10 @@ import { directoryRoutes } from './routes/directories.js'
 import { attentionRoutes } from './routes/attention.js'
 import { providerSecretRoutes } from './routes/provider-secrets.js'
 import { statusRoutes } from './routes/status.js'
+import { staticRoutes } from './static.js'
 import { installCors } from './security/cors.js'
 import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
 import { installBodyIdleTimeout } from './security/body-timeout.js'
-import { installGuard } from './security/guard.js'
 import { createAuth, installAuth } from './security/auth.js'
 import { authRoutes } from './routes/auth.js'
 import { diagnosticsRoutes } from './routes/diagnostics.js'
@@ -184,8 +184,11 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   })
   await app.register(attachmentRoutes, { attachments: deps.attachments })
 
-  // 8. Last: everything else under /api goes to OpenCode.
+  // 8. Everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)
+
+  // 9. The web UI: GET of any path that is not /api, /auth, /health or /metrics (history-mode fallback).
+  await app.register(staticRoutes, {})
 
   return app
 }
