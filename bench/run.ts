@@ -11,8 +11,9 @@ import { eventFanout } from './scenarios/event-fanout.js'
 import { sessionTree } from './scenarios/session-tree.js'
 import { statusLocal } from './scenarios/status-local.js'
 import { studioStartup } from './scenarios/studio-startup.js'
+import { ui } from './scenarios/ui.js'
 
-const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, proxyOverhead, sessionTree, statusLocal, studioStartup]
+const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, proxyOverhead, sessionTree, statusLocal, studioStartup, ui]
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url))
 
 async function main(): Promise<void> {

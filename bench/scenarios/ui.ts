@@ -1,0 +1,114 @@
+// `npm run bench -- ui`: Studio's web UI in Chromium on 10,000 sessions and a 2,000-message session
+// (bench/ui-dataset.ts), against the targets of ui-spec.md F.8. The dataset is written into a real
+// OpenCode database once and reused; OpenCode and Studio run on a copy of it, Studio attached to that
+// OpenCode (which is also what serves OpenCode's own web app for the side-by-side rows, still to come).
+
+import { fileURLToPath } from 'node:url'
+import { startMockLlm } from '../../test/harness/mock-llm/server.js'
+import { startOpenCode } from '../../test/harness/opencode.js'
+import { createScratch } from '../../test/harness/scratch.js'
+import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
+import type { Scenario } from '../context.js'
+import { table } from '../results-file.js'
+import { launchUiBrowser } from '../ui/browser.js'
+import { measureStudioUi, type StudioUiReadings } from '../ui/studio-ui.js'
+import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
+
+const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+const STREAM_SECONDS = 10
+/** The mock waits this long before each chunk: 50 deltas a second (F.8 U4). */
+const DELTA_MS = 20
+
+interface Goal {
+  id: string
+  what: string
+  value(r: StudioUiReadings): number
+  unit: string
+  /** Met when the reading is at most this. */
+  max: number
+}
+
+const GOALS: Goal[] = [
+  { id: 'U1', what: 'sidebar: app JS → first row painted', value: (r) => r.sidebarFirstRowMs, unit: 'ms', max: 150 },
+  { id: 'U1', what: 'sidebar: authoritative directory list answered (from navigation start)', value: (r) => r.sidebarListMs, unit: 'ms', max: 400 },
+  { id: 'U1', what: 'sidebar: rows mounted', value: (r) => r.sidebarRows, unit: 'rows', max: 80 },
+  { id: 'U2', what: 'open the 2,000-message session, newest message painted (cold)', value: (r) => r.openColdMs, unit: 'ms', max: 800 },
+  { id: 'U2', what: 'the same, warm', value: (r) => r.openWarmMs, unit: 'ms', max: 300 },
+  { id: 'U2', what: 'bytes of the first message page', value: (r) => r.firstPageBytes / 1024, unit: 'KB', max: 300 },
+  { id: 'U3', what: 'switch back to an open session', value: (r) => r.switchMs, unit: 'ms', max: 100 },
+  { id: 'U4', what: `streaming ${1000 / DELTA_MS} deltas/s: frame interval p95`, value: (r) => r.streamFrameP95Ms, unit: 'ms', max: 16.7 },
+  { id: 'U4', what: 'streaming: long tasks (> 50 ms)', value: (r) => r.streamLongTasks, unit: 'tasks', max: 0 },
+  { id: 'U5', what: 'JS heap after 11 sessions opened and a streamed reply (short form)', value: (r) => r.heapMb, unit: 'MB', max: 150 },
+  { id: 'U6', what: 'timeline DOM nodes at the bottom', value: (r) => r.timelineNodes, unit: 'nodes', max: 10_000 },
+  { id: 'U6', what: 'timeline DOM nodes after paging up', value: (r) => r.timelineNodesAfterScroll, unit: 'nodes', max: 10_000 },
+  { id: 'U6', what: 'CPU while idle with the session open', value: (r) => r.idleCpuPercent, unit: '%', max: 1 },
+  { id: 'U11', what: 'JS of the chat route, gzipped', value: (r) => r.chatJsGzipKb, unit: 'KB', max: 250 },
+  { id: 'U11', what: 'cold load to interactive (composer usable)', value: (r) => r.interactiveMs, unit: 'ms', max: 1000 },
+]
+
+export const ui: Scenario = {
+  name: 'ui',
+  async run(ctx) {
+    const data = await ensureUiDataDir((line) => process.stderr.write(`${line}\n`))
+    const mock = await startMockLlm()
+    const scratch = createScratch({ llmBaseUrl: mock.baseUrl, prefix: 'ocs-ui-bench-' })
+    installUiDataDir(data, scratch)
+    const dir = data.longSession.directory
+    const oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir })
+    const studio = await startStudioChild({
+      env: scratch.env,
+      args: ['--opencode-port', String(oc.port), '--opencode-data-dir', scratch.dataDir, '--data-dir', `${scratch.root}/studio-data`, '--log-level', 'warn'],
+    })
+    const browser = await launchUiBrowser()
+    try {
+      const q = `directory=${encodeURIComponent(dir)}`
+      const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=12&fields=compact`)).json()) as { id: string; title: string }[]
+      const others = roots.filter((s) => s.id !== data.longSession.id)
+      const readings = await measureStudioUi(browser, {
+        url: studio.url,
+        distDir: DIST,
+        longSession: { id: data.longSession.id, marker: `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}` },
+        otherSession: others[0]!,
+        moreSessions: others.slice(1, 11).map((s) => s.id),
+        streamSeconds: STREAM_SECONDS,
+        async startStream() {
+          const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
+          await waitStudioReady(studio.url)
+          const res = await fetch(`${studio.url}/api/session/${data.longSession.id}/prompt_async?${q}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ parts: [{ type: 'text', text: `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]]` }] }),
+          })
+          if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+        },
+      })
+      const rows = GOALS.map((g) => {
+        const v = g.value(readings)
+        return [g.id, g.what, `${format(v)} ${g.unit}`, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
+      })
+      return [
+        '## UI (`npm run bench -- ui`)',
+        '',
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · one run`,
+        '',
+        `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
+          `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
+        '',
+        table(['target', 'measure', 'Studio', 'goal', 'verdict'], rows),
+        '',
+        "OpenCode's own web app side by side (ratio columns) is not measured yet: see the issue's notes.",
+      ].join('\n')
+    } finally {
+      await browser.close()
+      await studio.stop()
+      await oc.stop()
+      await mock.close()
+      scratch.remove()
+    }
+  },
+}
+
+function format(v: number): string {
+  if (!Number.isFinite(v)) return 'n/a'
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1)
+}

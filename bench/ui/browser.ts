@@ -1,0 +1,88 @@
+// Debian's Chromium for the UI benchmark, driven by playwright-core (never a downloaded browser), and the
+// readings taken from the browser's own clocks and counters: the Performance API inside the page, and
+// the DevTools protocol for heap and CPU.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** The probe's flags: headless, and none of Chromium's own traffic (the machine has no network). */
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+export interface UiBrowser {
+  /** A fresh context: empty HTTP cache and storage, as a first visit. */
+  context(): Promise<BrowserContext>
+  close(): Promise<void>
+}
+
+export async function launchUiBrowser(): Promise<UiBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'ocs-ui-bench-'))
+  // --enable-precise-memory-info makes performance.memory exact instead of bucketed
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, '--enable-precise-memory-info'] })
+  return {
+    context: () => browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
+    async close() {
+      await browser.close().catch(() => undefined)
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * Installed before any page script: records long tasks and every animation frame, so a scenario can ask
+ * for the frames and long tasks of a window of time afterwards.
+ */
+export const PROBE_SCRIPT = `(() => {
+  const probe = { longTasks: [], frames: [], recording: false }
+  window.__uiProbe = probe
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration })
+    }).observe({ type: 'longtask', buffered: true })
+  } catch {}
+  const tick = (t) => {
+    if (probe.recording) probe.frames.push(t)
+    requestAnimationFrame(tick)
+  }
+  probe.startFrames = () => { probe.frames = []; probe.recording = true; requestAnimationFrame(tick) }
+  probe.stopFrames = () => { probe.recording = false; return probe.frames }
+})()`
+
+/** Waits (polling every animation frame) until `predicate` holds in the page; resolves with performance.now() then. */
+export async function paintedAt(page: Page, predicate: string, timeoutMs = 60_000): Promise<number> {
+  // A string, not a function: tsx's name helpers would not exist inside the page.
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const started = performance.now()
+    const step = () => {
+      let ok = false
+      try { ok = Boolean(${predicate}) } catch { ok = false }
+      if (ok) return resolve(performance.now())
+      if (performance.now() - started > ${timeoutMs}) return reject(new Error(${JSON.stringify(`timed out waiting for: ${predicate}`)}))
+      requestAnimationFrame(step)
+    }
+    step()
+  })`) as Promise<number>
+}
+
+/** JS heap in use after a full garbage collection, in MB. */
+export async function heapMb(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage')
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
+  return usedSize / 1e6
+}
+
+/** Main-thread busy time (TaskDuration, seconds) so far, from Chromium's own counters. */
+export async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
+}
+
+/** Long tasks recorded since `since` (page clock): how many, and the longest. */
+export async function longTasksSince(page: Page, since: number): Promise<{ count: number; longestMs: number }> {
+  return page.evaluate((t) => {
+    const tasks = (window as unknown as { __uiProbe: { longTasks: { start: number; duration: number }[] } }).__uiProbe.longTasks.filter((x) => x.start >= t)
+    return { count: tasks.length, longestMs: tasks.reduce((m, x) => Math.max(m, x.duration), 0) }
+  }, since)
+}
