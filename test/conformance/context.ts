@@ -11,11 +11,14 @@ export interface Ctx {
   /** `<workspace>/conf-<name>`, created on first use. */
   dir(name: string): string
   client(dirName?: string): OpencodeClient
-  /** Remembers an id under a label (a diff then says `<alpha>` instead of `<ses#1>`); returns the id. */
-  name(label: string, id: string): string
+  /** Remembers an id under a label (a diff then says `<alpha>` instead of `<ses#1>`); returns the id.
+   *  `answer` is what the id came from, shown when there is none. */
+  name(label: string, id: string | undefined, answer?: unknown): string
   /** The id remembered under a label. */
   id(label: string): string
   names: Names
+  /** What one scenario leaves for a later one (e.g. a tapped stream read by two comparisons). */
+  memo: Map<string, unknown>
 }
 
 export interface Scenario {
@@ -30,8 +33,8 @@ export function createCtx(side: Side): Ctx {
     side,
     dir: (name) => side.dir(`conf-${name}`),
     client: (dirName) => side.client(dirName ? side.dir(`conf-${dirName}`) : undefined),
-    name(label, id) {
-      if (typeof id !== 'string' || id === '') throw new Error(`no id to remember as ${label}`)
+    name(label, id, answer) {
+      if (typeof id !== 'string' || id === '') throw new Error(`no id to remember as ${label}: ${JSON.stringify(answer)?.slice(0, 500)}`)
       ids.set(id, label)
       labels.set(label, id)
       return id
@@ -42,6 +45,7 @@ export function createCtx(side: Side): Ctx {
       return id
     },
     names: { ids, replacements: side.replacements },
+    memo: new Map(),
   }
 }
 

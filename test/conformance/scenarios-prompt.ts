@@ -101,7 +101,7 @@ export const promptScenarios: Scenario[] = [
     name: 'session.fork',
     async run(c) {
       const r = await answer(c.client('a').session.fork({ sessionID: c.id('alpha') }))
-      c.name('alpha-fork', r.body?.id)
+      c.name('alpha-fork', r.body?.id, r)
       const messages = await c.client('a').session.messages({ sessionID: c.id('alpha-fork') })
       return { fork: r, messages: outline(messages.data ?? []) }
     },

@@ -10,7 +10,7 @@ export const sessionScenarios: Scenario[] = [
     name: 'session.create with a title',
     async run(c) {
       const r = await answer(c.client('a').session.create({ title: 'alpha' }))
-      c.name('alpha', r.body?.id)
+      c.name('alpha', r.body?.id, r)
       return r
     },
   },
@@ -18,11 +18,11 @@ export const sessionScenarios: Scenario[] = [
     name: 'session.create: a second in a, one in b, a child of alpha in b (another directory)',
     async run(c) {
       const beta = await answer(c.client('a').session.create({ title: 'Beta session' }))
-      c.name('beta', beta.body?.id)
+      c.name('beta', beta.body?.id, beta)
       const gamma = await answer(c.client('b').session.create({ title: 'gamma' }))
-      c.name('gamma', gamma.body?.id)
+      c.name('gamma', gamma.body?.id, gamma)
       const child = await answer(c.client('b').session.create({ title: 'alpha child', parentID: c.id('alpha') }))
-      c.name('alpha-child', child.body?.id)
+      c.name('alpha-child', child.body?.id, child)
       return { beta, gamma, child }
     },
   },
@@ -100,7 +100,7 @@ export const sessionScenarios: Scenario[] = [
     name: 'session.delete, then get and list',
     async run(c) {
       const doomed = await c.client('b').session.create({ title: 'doomed' })
-      const id = c.name('doomed', doomed.data?.id ?? '')
+      const id = c.name('doomed', doomed.data?.id, doomed.error)
       return {
         deleted: await answer(c.client('b').session.delete({ sessionID: id })),
         get: await answer(c.client('b').session.get({ sessionID: id })),
