@@ -35,6 +35,9 @@ export const sessionScenarios: Scenario[] = [
     run: (c) => answer(c.client('b').session.get({ sessionID: c.id('alpha') })),
   },
   {
+    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): Studio answers this 404 from storage with
+    // OpenCode's body plus `error` and `code: "session_not_found"` (src/http/routes/sessions.ts, by design per
+    // docs/compatibility.md). Extra fields in an error body are not among the additions /api allows.
     name: 'session.get of an unknown session',
     run: (c) => answer(c.client('a').session.get({ sessionID: UNKNOWN_SESSION })),
   },
@@ -80,6 +83,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session.list scope=project',
+    notOnLegacy: "1.1.65 has no `scope` (it lists the directory's sessions only); Studio answers 1.18's semantics on either storage",
     run: (c) => answer(c.client('a').session.list({ scope: 'project' })),
   },
   {
@@ -97,6 +101,7 @@ export const sessionScenarios: Scenario[] = [
     },
   },
   {
+    // KNOWN DIFFERENCE: the get after the delete is the 404 above (extra `error`, `code`).
     name: 'session.delete, then get and list',
     async run(c) {
       const doomed = await c.client('b').session.create({ title: 'doomed' })
