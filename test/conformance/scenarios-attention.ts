@@ -11,7 +11,7 @@ const QUESTION =
 async function askingSession(c: Ctx, label: string, text: string): Promise<{ client: OpencodeClient; sessionID: string }> {
   const client = c.client('p')
   const created = await client.session.create({ title: label, permission: [{ permission: 'bash', pattern: '*', action: 'ask' }] })
-  const sessionID = c.name(label, created.data?.id ?? '')
+  const sessionID = c.name(label, created.data?.id, created.error)
   await client.session.promptAsync({ sessionID, parts: [{ type: 'text', text }] })
   return { client, sessionID }
 }

@@ -6,7 +6,7 @@ import type { OpencodeClient } from '@opencode-ai/sdk/v2/client'
 import { answer, type Ctx, type Scenario } from './context.js'
 
 const FIRST_EVENT_MS = 5_000
-const TURN_MS = 30_000
+const TURN_MS = 60_000
 
 interface Tap {
   /** Types of the events before the prompt was sent, in order (the stream's greeting). */
@@ -54,7 +54,10 @@ async function tap(open: (signal: AbortSignal) => Promise<{ stream: AsyncGenerat
       ac.abort()
       await reading
       const types = seen.filter((e) => e.about.includes(sessionID)).map((e) => e.type)
-      return done ? types : [...types, '<no session.idle within 30 s>']
+      // up to the first session.idle: what OpenCode sends after it (a late session.updated, session.diff and
+      // message.updated) races with the reader stopping, on either side
+      const idle = types.indexOf('session.idle')
+      return done && idle >= 0 ? types.slice(0, idle + 1) : [...types, `<no session.idle within ${TURN_MS / 1000} s>`]
     },
   }
 }
@@ -62,16 +65,21 @@ async function tap(open: (signal: AbortSignal) => Promise<{ stream: AsyncGenerat
 async function promptWhileTapped(c: Ctx, label: string, t: Tap): Promise<unknown> {
   const client: OpencodeClient = c.client('e')
   const created = await client.session.create({ title: label })
-  const sessionID = c.name(label, created.data?.id ?? '')
+  const sessionID = c.name(label, created.data?.id, created.error)
   const prompt = await answer(client.session.prompt({ sessionID, parts: [{ type: 'text', text: `events for ${label}` }] }))
   return { first: t.first, prompt: prompt.status, events: await t.until(sessionID) }
 }
+
+/** Seen on the proxied per-directory stream too, so it is OpenCode's own behaviour, not Studio's. */
+const ORDER_ON_LEGACY =
+  "1.1.65's own order for one prompt varies from run to run (message.updated and session.status interleave differently)"
 
 const sseOptions = (signal: AbortSignal) => ({ signal, sseMaxRetryAttempts: 1 })
 
 export const eventScenarios: Scenario[] = [
   {
     name: 'event.subscribe: the types of one prompt, in order',
+    notOnLegacy: ORDER_ON_LEGACY,
     async run(c) {
       const client = c.client('e')
       const t = await tap(
@@ -83,6 +91,7 @@ export const eventScenarios: Scenario[] = [
   },
   {
     name: 'global.event: the types of one prompt, in order',
+    notOnLegacy: ORDER_ON_LEGACY,
     async run(c) {
       const client = c.client()
       const t = await tap(
@@ -94,7 +103,23 @@ export const eventScenarios: Scenario[] = [
           return { type, about: JSON.stringify(e) }
         },
       )
-      return promptWhileTapped(c, 'events-global', t)
+      const seen = (await promptWhileTapped(c, 'events-global', t)) as { first: string[]; prompt: number; events: string[] }
+      c.memo.set('global', seen)
+      // the bus events; the `sync` copies are compared by the next scenario
+      return { prompt: seen.prompt, events: seen.events.filter((type) => !type.startsWith('sync:')) }
+    },
+  },
+  {
+    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): Studio's upstream feed (src/events/upstream-feed.ts)
+    // drops OpenCode's `sync` copies of persisted events and the `server.connected` greeting on purpose
+    // (README "Live events"), so an SDK client of /api/global/event sees neither. OpenCode's own web client
+    // skips `sync` payloads, but /api is meant to be OpenCode's API exactly: kept honest, not skipped.
+    name: "global.event: the stream opens with server.connected and carries OpenCode's sync copies",
+    notOnLegacy: 'it reads the stream the previous scenario tapped, which does not run on 1.1.65',
+    async run(c) {
+      const seen = c.memo.get('global') as { first: string[]; events: string[] } | undefined
+      if (!seen) throw new Error('the previous scenario did not tap the global stream')
+      return { first: seen.first, sync: seen.events.filter((type) => type.startsWith('sync:')) }
     },
   },
 ]

@@ -10,7 +10,7 @@ export const sessionScenarios: Scenario[] = [
     name: 'session.create with a title',
     async run(c) {
       const r = await answer(c.client('a').session.create({ title: 'alpha' }))
-      c.name('alpha', r.body?.id)
+      c.name('alpha', r.body?.id, r)
       return r
     },
   },
@@ -18,11 +18,11 @@ export const sessionScenarios: Scenario[] = [
     name: 'session.create: a second in a, one in b, a child of alpha in b (another directory)',
     async run(c) {
       const beta = await answer(c.client('a').session.create({ title: 'Beta session' }))
-      c.name('beta', beta.body?.id)
+      c.name('beta', beta.body?.id, beta)
       const gamma = await answer(c.client('b').session.create({ title: 'gamma' }))
-      c.name('gamma', gamma.body?.id)
+      c.name('gamma', gamma.body?.id, gamma)
       const child = await answer(c.client('b').session.create({ title: 'alpha child', parentID: c.id('alpha') }))
-      c.name('alpha-child', child.body?.id)
+      c.name('alpha-child', child.body?.id, child)
       return { beta, gamma, child }
     },
   },
@@ -35,6 +35,9 @@ export const sessionScenarios: Scenario[] = [
     run: (c) => answer(c.client('b').session.get({ sessionID: c.id('alpha') })),
   },
   {
+    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): Studio answers this 404 from storage with
+    // OpenCode's body plus `error` and `code: "session_not_found"` (src/http/routes/sessions.ts, by design per
+    // docs/compatibility.md). Extra fields in an error body are not among the additions /api allows.
     name: 'session.get of an unknown session',
     run: (c) => answer(c.client('a').session.get({ sessionID: UNKNOWN_SESSION })),
   },
@@ -80,6 +83,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session.list scope=project',
+    notOnLegacy: "1.1.65 has no `scope` (it lists the directory's sessions only); Studio answers 1.18's semantics on either storage",
     run: (c) => answer(c.client('a').session.list({ scope: 'project' })),
   },
   {
@@ -97,10 +101,11 @@ export const sessionScenarios: Scenario[] = [
     },
   },
   {
+    // KNOWN DIFFERENCE: the get after the delete is the 404 above (extra `error`, `code`).
     name: 'session.delete, then get and list',
     async run(c) {
       const doomed = await c.client('b').session.create({ title: 'doomed' })
-      const id = c.name('doomed', doomed.data?.id ?? '')
+      const id = c.name('doomed', doomed.data?.id, doomed.error)
       return {
         deleted: await answer(c.client('b').session.delete({ sessionID: id })),
         get: await answer(c.client('b').session.get({ sessionID: id })),

@@ -1,0 +1,131 @@
+// OpenCode's own CLI and TUI through Studio: `opencode run --attach <studio>/api` prints exactly what it
+// prints attached straight to OpenCode and the turn completes; `--file` delivers the file; the TUI
+// (`opencode attach <studio>/api`, in tmux) shows the reply to a prompt typed into it.
+
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
+import { pinnedOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { waitFor } from '../harness/wait.js'
+import { callJson } from '../support/http.js'
+import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { plainText, runInPty, startTmux, type PtyResult } from '../support/terminal.js'
+
+/** The CLI is a 180 MB binary: loading it takes seconds, more on a busy machine. */
+const CLI_MS = 120_000
+
+let mock: MockLlm
+let opencode: OpenCode
+let studio: InProcessStudio
+
+beforeAll(async () => {
+  mock = await startMockLlm()
+  opencode = await startOpenCode({ llmBaseUrl: mock.baseUrl, startTimeoutMs: 90_000 })
+  studio = await startStudioInProcess({ env: opencode.scratch.env, args: attachArgs(opencode) })
+  await studio.app.bridge.whenReady(30_000)
+}, 150_000)
+
+afterAll(async () => {
+  await studio?.close()
+  await opencode?.stop()
+  await mock?.close()
+  opencode?.scratch.remove()
+})
+
+interface Turn {
+  session: { id: string; title: string; directory: string }
+  messages: Array<{ info: { role: string; time: { completed?: number } }; parts: Array<{ type: string; text?: string; filename?: string; mime?: string }> }>
+}
+
+/** Sessions of `directory` straight from OpenCode, newest first. */
+async function sessionIds(directory: string): Promise<string[]> {
+  const r = await callJson(`${opencode.url}/session?directory=${encodeURIComponent(directory)}`)
+  return (r.body as Array<{ id: string }>).map((s) => s.id)
+}
+
+/** Runs the CLI in `cwd` and returns its output with the one session it made, read straight from OpenCode. */
+async function cliTurn(args: string[], cwd: string, directory: string): Promise<{ run: PtyResult; turn: Turn }> {
+  const before = new Set(await sessionIds(directory))
+  const run = await runInPty([pinnedOpenCodeBin(), 'run', ...args], { env: opencode.scratch.env, cwd, timeoutMs: CLI_MS })
+  const made = (await sessionIds(directory)).filter((id) => !before.has(id))
+  expect(made, `one new session in ${directory}; CLI output:\n${plainText(run.output)}`).toHaveLength(1)
+  const id = made[0]!
+  const session = (await callJson(`${opencode.url}/session/${id}`)).body
+  const messages = (await callJson(`${opencode.url}/session/${id}/message`)).body
+  return { run, turn: { session, messages } }
+}
+
+const replyOf = (turn: Turn) =>
+  turn.messages
+    .filter((m) => m.info.role === 'assistant')
+    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text))
+    .join('\n')
+
+describe('opencode run --attach', () => {
+  it('prints through Studio exactly what it prints straight to OpenCode, and the turn completes', async () => {
+    const cwd = opencode.scratch.workspace
+    const straight = await cliTurn(['--attach', opencode.url, 'hello from the cli'], cwd, cwd)
+    const through = await cliTurn(['--attach', `${studio.url}/api`, 'hello from the cli'], cwd, cwd)
+
+    expect(through.run.code).toBe(0)
+    expect(straight.run.code).toBe(0)
+    expect(plainText(through.run.output)).toBe(plainText(straight.run.output))
+    expect(plainText(through.run.output)).toContain('> build · mock-model')
+
+    for (const { turn } of [straight, through]) {
+      expect(turn.session.directory).toBe(cwd)
+      expect(turn.messages.map((m) => m.info.role)).toEqual(['user', 'assistant'])
+      expect(turn.messages[1]!.info.time.completed).toBeGreaterThan(0)
+      expect(replyOf(turn)).toBe('ECHO: "hello from the cli" | parts=string:1 | attachments=0 bytes=0')
+    }
+  }, 2 * CLI_MS + 30_000)
+
+  it('with --dir and --file: the file reaches the model through Studio, as it does straight', async () => {
+    const dir = opencode.scratch.dir('cli-file')
+    writeFileSync(join(dir, 'note.txt'), 'the secret word is pumpernickel\n')
+    // the message first: --file takes every word after it
+    const args = (url: string) => ['read the note', '--attach', url, '--dir', dir, '--file', 'note.txt']
+    const straight = await cliTurn(args(opencode.url), dir, dir)
+    mock.reset()
+    const through = await cliTurn(args(`${studio.url}/api`), dir, dir)
+
+    expect(through.run.code).toBe(0)
+    expect(plainText(through.run.output)).toBe(plainText(straight.run.output))
+    const userParts = (turn: Turn) => turn.messages[0]!.parts.map((p) => ({ type: p.type, filename: p.filename, mime: p.mime }))
+    expect(userParts(through.turn)).toEqual(userParts(straight.turn))
+    expect(userParts(through.turn)).toContainEqual({ type: 'file', filename: 'note.txt', mime: 'text/plain' })
+    expect(JSON.stringify(mock.agentRequests())).toContain('pumpernickel')
+    expect(replyOf(through.turn)).toBe(replyOf(straight.turn))
+  }, 2 * CLI_MS + 30_000)
+})
+
+describe('opencode attach (the TUI)', () => {
+  it('shows the reply to a prompt typed into it', async () => {
+    const dir = opencode.scratch.dir('tui')
+    const tmux = await startTmux([pinnedOpenCodeBin(), 'attach', `${studio.url}/api`, '--dir', dir], {
+      env: opencode.scratch.env,
+      cwd: dir,
+      name: 'ocs-tui',
+    })
+    try {
+      // ready once the prompt box shows its placeholder
+      await waitFor(async () => (await tmux.screen()).includes('Ask anything'), { timeoutMs: CLI_MS, what: 'the TUI to draw its prompt' })
+      await tmux.type('hello from the tui')
+      const screen = await waitFor(
+        async () => {
+          const s = await tmux.screen()
+          return s.includes('ECHO: hello from the tui') ? s : null
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'the reply on the TUI screen' },
+      )
+      expect(screen).toContain('ECHO: hello from the tui')
+      const ids = await sessionIds(dir)
+      expect(ids).toHaveLength(1)
+      const messages = (await callJson(`${opencode.url}/session/${ids[0]}/message`)).body as Turn['messages']
+      expect(replyOf({ session: { id: ids[0]!, title: '', directory: dir }, messages })).toContain('ECHO: hello from the tui')
+    } finally {
+      await tmux.stop()
+    }
+  }, 2 * CLI_MS + 30_000)
+})
