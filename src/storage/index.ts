@@ -10,6 +10,7 @@ export type { Consistency } from './consistency.js'
 export type {
   ChangeSet,
   KnownSessions,
+  LongText,
   MessagePage,
   MessagePageRequest,
   MessageWithParts,

@@ -8,7 +8,7 @@ import { directoryKey, toWire, type ListPage, type ListQuery, type SessionIndex 
 import { defineError, withExtra } from '../../lib/errors.js'
 import { boolish, count, csv, headerDirectory, invalidQuery, text, type QueryValue } from '../query.js'
 import type { Forward } from './proxy.js'
-import { prunePage } from './prune-page.js'
+import { elideFor, prunePage } from './prune-page.js'
 
 export interface SessionRoutesOptions {
   index: SessionIndex
@@ -100,6 +100,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       limit: limit === 0 ? null : limit,
       before: decodeCursor(text(q.before)),
       includeTotal: boolish(q.includeTotal),
+      ...(boolish(q.prune) ? { elide: elideFor(options.pruneBytes) } : {}),
     }
     reply.header('x-opencode-studio-seq', String(options.seq()))
     await assertExists(index, id)
