@@ -8,12 +8,13 @@ import { updateResults } from './results-file.js'
 import { proxyOverhead } from './scenarios/proxy-overhead.js'
 import { attachmentForward } from './scenarios/attachment-forward.js'
 import { eventFanout } from './scenarios/event-fanout.js'
+import { messagePage } from './scenarios/message-page.js'
 import { sessionTree } from './scenarios/session-tree.js'
 import { statusLocal } from './scenarios/status-local.js'
 import { studioStartup } from './scenarios/studio-startup.js'
 import { ui } from './scenarios/ui.js'
 
-const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, proxyOverhead, sessionTree, statusLocal, studioStartup, ui]
+const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, messagePage, proxyOverhead, sessionTree, statusLocal, studioStartup, ui]
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url))
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@
 // 8 forwards at once, to show memory stays flat however large the attachments are.
 
 import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +20,9 @@ const ROUNDS = 8
 const CONCURRENT = 8
 const GOAL_CONCURRENT_MB = 40
 const GOAL_WARM_FACTOR = 3
+const RELAY_CLIENTS = 10
+const RELAY_ROUNDS = 3
+const GOAL_SLIM_SHARE = 0.1
 const NAIVE = fileURLToPath(new URL('../naive-forwarder.ts', import.meta.url))
 /** Quiet time after a prompt, so its last events have passed before the next forward is measured. */
 const SETTLE_MS = 300
@@ -99,12 +103,45 @@ export const attachmentForward: Scenario = {
       return { cpuMsPerForward: (cpuNs(pid) - before) / 1e6 / list.length, relayMsPerForward: Number.NaN, peakMb, baselineMb }
     }
 
+    /**
+     * CPU Studio spends, and bytes it sends, relaying the events of one forward (hit) to 10 connected
+     * clients, full or slim (`?slim=true`: the part's data URL replaced by the raw route).
+     */
+    const relayTo = async (slim: boolean, list: string[]) => {
+      const { hostname, port } = new URL(ctx.studio.url)
+      let bytes = 0
+      const sockets = Array.from({ length: RELAY_CLIENTS }, () => {
+        const socket = connect(Number(port), hostname, () =>
+          socket.write(`GET /api/global/event${slim ? '?slim=true' : ''} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`),
+        )
+        socket.on('data', (chunk: Buffer) => (bytes += chunk.length))
+        socket.on('error', () => {})
+        return socket
+      })
+      try {
+        await waitFor(() => bytes >= RELAY_CLIENTS * 10, { what: 'relay clients connected' })
+        let relayNs = 0
+        const before = bytes
+        for (const file of list) {
+          const session = await forward(file)
+          const a = cpuNs(ctx.studio.pid)
+          await settle(session)
+          relayNs += cpuNs(ctx.studio.pid) - a
+        }
+        return { cpuMs: relayNs / 1e6 / list.length, mb: (bytes - before) / list.length / 1024 / 1024 }
+      } finally {
+        for (const s of sockets) s.destroy()
+      }
+    }
+
     const rounds = files.slice(0, ROUNDS)
     const burst = files.slice(ROUNDS)
     const cold = await perForward(ctx.studio.pid, forward, rounds)
     const warm = await perForward(ctx.studio.pid, forward, rounds)
     const concurrentCold = await burstOf(ctx.studio.pid, forward, burst)
     const concurrentWarm = await burstOf(ctx.studio.pid, forward, burst)
+    const relayFull = await relayTo(false, rounds.slice(0, RELAY_ROUNDS))
+    const relaySlim = await relayTo(true, rounds.slice(0, RELAY_ROUNDS))
 
     const naiveServer = await startHelperServer(NAIVE, ctx.opencode.url, 'naive forwarder')
     let naive: Measured
@@ -158,6 +195,20 @@ export const attachmentForward: Scenario = {
       ),
       '',
       `- A hit costs Studio **${warmFactor.toFixed(1)}×** less CPU than a miss (goal ≥ ${GOAL_WARM_FACTOR}×: ${warmFactor >= GOAL_WARM_FACTOR ? 'met' : 'not met'}).`,
+      '',
+      `Relaying one forward's events (a hit) to ${RELAY_CLIENTS} connected clients, ${RELAY_ROUNDS} forwards each: Studio's CPU from the 202 until the`,
+      `prompt is done, and the bytes all clients received, per forward.`,
+      '',
+      table(
+        ['clients', 'CPU ms relaying', 'MB sent to all clients'],
+        [
+          [`${RELAY_CLIENTS} full clients`, relayFull.cpuMs.toFixed(1), relayFull.mb.toFixed(2)],
+          [`${RELAY_CLIENTS} slim clients (\`?slim=true\`)`, relaySlim.cpuMs.toFixed(1), relaySlim.mb.toFixed(3)],
+        ],
+      ),
+      '',
+      `- Slim clients cost **${((relaySlim.cpuMs / relayFull.cpuMs) * 100).toFixed(0)} %** of the CPU and **${((relaySlim.mb / relayFull.mb) * 100).toFixed(2)} %** of the bytes of full ones ` +
+        `(goal ≤ ${GOAL_SLIM_SHARE * 100} %: ${relaySlim.cpuMs <= relayFull.cpuMs * GOAL_SLIM_SHARE && relaySlim.mb <= relayFull.mb * GOAL_SLIM_SHARE ? 'met' : 'not met'}).`,
       `- ${CONCURRENT} concurrent 10 MB forwards raised Studio's RSS by at most **${rise.toFixed(1)} MB** (goal ≤ ${GOAL_CONCURRENT_MB} MB: ${rise <= GOAL_CONCURRENT_MB ? 'met' : 'not met'}).`,
     ].join('\n')
   },

@@ -14,11 +14,12 @@ const PART_TYPE_RE = /"part":\{(?:"(?:id|sessionID|messageID)":"[^"\\]*",)*"type
 
 /** The slim JSON of an event, or undefined when it is the same as the full one. */
 export function slimOf(event: GlobalEvent, raw: string, limitBytes: number): string | undefined {
-  // nothing prunable fits under the limit: a part's fields are cut only past it
-  if (raw.length <= limitBytes || event.payload.type !== PART_UPDATED) return undefined
+  if (event.payload.type !== PART_UPDATED) return undefined
   const props = event.payload.properties
-  const part = props?.part
+  const part = props?.part as Record<string, unknown> | undefined
   if (!part || typeof part !== 'object') return undefined
+  // fields are cut only past the limit, so a shorter event has nothing to prune but a (small) data URL
+  if (raw.length <= limitBytes && !(part.type === 'file' && typeof part.url === 'string' && part.url.startsWith('data:'))) return undefined
   const pruned = prunePart(part as Record<string, unknown>, { limitBytes })
   if (pruned === part) return undefined
   return JSON.stringify({ ...event, payload: { ...event.payload, properties: { ...props, part: pruned } } })

@@ -11,6 +11,7 @@ export type { Consistency } from './consistency.js'
 export type {
   ChangeSet,
   KnownSessions,
+  LongText,
   MessagePage,
   MessagePageRequest,
   MessageWithParts,

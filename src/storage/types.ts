@@ -34,6 +34,24 @@ export interface MessagePageRequest {
   /** Only messages strictly older than this one (OpenCode's `before` cursor, decoded). */
   before: { id: string; time: number } | null
   includeTotal: boolean
+  /**
+   * For pruned pages: parts stored larger than `overBytes` may come back with their long strings
+   * (url, text, state.output, state.error, source.text.value) as LongTexts (their first `keepChars`
+   * characters and their size) instead of strings, read by the
+   * database's JSON functions without the whole value ever reaching JavaScript. Layouts without such
+   * functions ignore it and return whole parts.
+   */
+  elide?: { overBytes: number; keepChars: number }
+}
+
+/** A string too long to read whole (the prune part's LongString shape). */
+export interface LongText {
+  readonly long: true
+  head: string
+  bytes: number
+  rawBytes: number
+  start: number
+  tail: string
 }
 
 export interface MessagePage {

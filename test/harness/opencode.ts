@@ -41,7 +41,7 @@ const require = createRequire(import.meta.url)
 const LISTENING_RE = /listening on (http:\/\/[^\s]+)/
 /** The first connection accepted right after start is never answered (opencode-reference.md §1.4). */
 const PROBE_TIMEOUT_MS = 2000
-const START_TIMEOUT_MS = 30_000
+const START_TIMEOUT_MS = 60_000
 
 /** The pinned binary shipped in the opencode-ai package (a native executable, not a wrapper script). */
 export function pinnedOpenCodeBin(): string {

@@ -73,7 +73,7 @@ export async function startStudioChild(options: { env: Record<string, string>; a
         if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}: ${output}`)
         return /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1]
       },
-      { timeoutMs: 20_000, what: 'studio to listen' },
+      { timeoutMs: 60_000, what: 'studio to listen' }, // tsx compiles on start: slow on a loaded machine
     )
     return { url, pid: child.pid!, process: child, output: () => output, exited, stop: () => stopChild(child, exitedVoid) }
   } catch (err) {

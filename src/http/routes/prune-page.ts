@@ -4,6 +4,11 @@
 import type { MessageWithParts } from '../../storage/index.js'
 import { prunePart } from '../../prune/index.js'
 
+/** Parts stored over twice the limit are read elided: their long fields never reach JavaScript whole. */
+export function elideFor(limitBytes: number): { overBytes: number; keepChars: number } {
+  return { overBytes: 2 * limitBytes, keepChars: limitBytes }
+}
+
 export function prunePage(entries: MessageWithParts[], limitBytes: number): MessageWithParts[] {
   return entries.map((m) => ({ info: m.info, parts: m.parts.map((p) => prunePart(p, { limitBytes }) as MessageWithParts['parts'][number]) }))
 }

@@ -10,7 +10,7 @@ import { boolish, count, invalidQuery, text, type QueryValue } from '../query.js
 import type { Forward } from './proxy.js'
 import { sessionListRoute } from './session-list.js'
 import { consistencyField, degradedHeader, MESSAGE_ID_RE, messageMissing, notFound, SESSION_ID_RE, timing, unavailable } from './session-replies.js'
-import { prunePage } from './prune-page.js'
+import { elideFor, prunePage } from './prune-page.js'
 
 export interface SessionRoutesOptions {
   index: SessionIndex
@@ -62,7 +62,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const { id } = request.params
     if (!SESSION_ID_RE.test(id)) return forward(request, reply)
     const started = performance.now()
-    const page = messagePage(request.query)
+    const page = messagePage(request.query, options.pruneBytes)
     reply.header('x-opencode-studio-seq', String(options.seq()))
     await assertExists(index, id)
     const read = await index.readMessages(id, page)
@@ -109,8 +109,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
   })
 }
 
-/** OpenCode's `limit` and `before`, plus the Rust Studio's `offset` and `includeTotal`. */
-function messagePage(q: Query): MessagePageRequest {
+/** OpenCode's `limit` and `before`, plus the Rust Studio's `offset` and `includeTotal`, and Studio's `prune`. */
+function messagePage(q: Query, pruneBytes: number): MessagePageRequest {
   const limit = count('limit', q.limit)
   return {
     offset: count('offset', q.offset) ?? 0,
@@ -118,6 +118,8 @@ function messagePage(q: Query): MessagePageRequest {
     limit: limit === 0 ? null : limit,
     before: decodeCursor(text(q.before)),
     includeTotal: boolish(q.includeTotal),
+    // pruned pages let storage cut large values before they reach JavaScript
+    ...(boolish(q.prune) ? { elide: elideFor(pruneBytes) } : {}),
   }
 }
 

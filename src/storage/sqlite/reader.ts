@@ -17,6 +17,7 @@ import type {
 import { watchPaths } from '../watch.js'
 import type { Statement } from 'better-sqlite3'
 import { openReadOnly, type Db } from './open.js'
+import { partFromElided, prepareElidedParts, type ElidedPartRow } from './elided-parts.js'
 import { withRetry } from './retry.js'
 import { type MessageRow, type PartRow, type SessionRow, SUMMARY_COLUMNS, type SummaryRow, toMessage, toSessionInfo, toSummary } from './rows.js'
 
@@ -61,6 +62,7 @@ export function createSqliteReader(path: string): StorageReader {
        WHERE p.id = ? AND p.message_id = ? AND m.session_id = ?`,
     ).pluck(),
     partRange: db.prepare('SELECT substr(CAST(data AS BLOB), ?, ?) FROM part WHERE id = ?').pluck(),
+    elidedParts: prepareElidedParts(db),
     parts: db.prepare('SELECT id, message_id, data FROM part WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id'),
   }
   let lastVersion: number | null = null
@@ -166,6 +168,7 @@ export function createSqliteReader(path: string): StorageReader {
       if (!rows.ok) return fail(rows.reason, tracker)
       const hasOlder = page.limit !== null && rows.value.length > page.limit
       const newestFirst = hasOlder ? rows.value.slice(0, page.limit!) : rows.value
+      if (page.elide) return elidedPage(newestFirst, page.elide, { total, hasOlder }, tracker)
       const partsByMessage = new Map<string, PartRow[]>()
       for (let i = 0; i < newestFirst.length; i += ID_CHUNK) {
         const ids = JSON.stringify(newestFirst.slice(i, i + ID_CHUNK).map((m) => m.id))
@@ -237,6 +240,39 @@ export function createSqliteReader(path: string): StorageReader {
     close() {
       db.close()
     },
+  }
+
+  /** A page whose large parts are read through SQLite's JSON functions (elided-parts.ts). */
+  async function elidedPage(
+    newestFirst: MessageRow[],
+    elide: { overBytes: number; keepChars: number },
+    meta: { total: number | null; hasOlder: boolean },
+    tracker: ReturnType<typeof createConsistencyTracker>,
+  ): Promise<ReadResult<MessagePage>> {
+    const partsByMessage = new Map<string, MessageWithParts['parts']>()
+    const sessionOf = new Map(newestFirst.map((m) => [m.id, m.session_id]))
+    for (let i = 0; i < newestFirst.length; i += ID_CHUNK) {
+      const ids = JSON.stringify(newestFirst.slice(i, i + ID_CHUNK).map((m) => m.id))
+      const rows = await withRetry(() => q.elidedParts.all({ ids, big: elide.overBytes, keep: elide.keepChars }) as ElidedPartRow[])
+      if (!rows.ok) return fail(rows.reason, tracker)
+      for (const row of rows.value) {
+        const { id, message_id, value } = partFromElided(row)
+        if (!value || typeof value !== 'object' || Array.isArray(value)) continue
+        const sessionID = sessionOf.get(message_id) ?? ''
+        const part = { ...(value as Record<string, unknown>), id, sessionID, messageID: message_id }
+        const list = partsByMessage.get(message_id)
+        if (list) list.push(part)
+        else partsByMessage.set(message_id, [part])
+      }
+    }
+    const entries: MessageWithParts[] = []
+    for (let i = newestFirst.length - 1; i >= 0; i--) {
+      const row = newestFirst[i]!
+      const message = toMessage(row, [])
+      if (message) entries.push({ info: message.info, parts: partsByMessage.get(row.id) ?? [] })
+      else tracker.note('parseSkip')
+    }
+    return { ok: true, value: { entries, total: meta.total, hasOlder: meta.hasOlder } satisfies MessagePage, consistency: tracker.report() }
   }
 
   /**
