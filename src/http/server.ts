@@ -23,6 +23,7 @@ import { statusRoutes } from './routes/status.js'
 import { installCors } from './security/cors.js'
 import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
 import { installBodyIdleTimeout } from './security/body-timeout.js'
+import { installDirectoryPolicy } from './security/directories.js'
 
 export interface HttpDeps {
   config: Config
@@ -73,6 +74,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 1. Guard first: nothing (not even a 404) is answered to a rebinding page or a foreign origin.
   installGuard(app, check)
   installBodyIdleTimeout(app, deps.config.timeouts.bodyIdleMs)
+  installDirectoryPolicy(app, deps.config.allowedDirectories, deps.config.opencode.cwd)
 
   // 2. CORS is Studio's policy (preflights answered here, OpenCode's CORS headers dropped).
   installCors(app, deps.config.allowedOrigins)
