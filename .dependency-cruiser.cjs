@@ -27,7 +27,7 @@ module.exports = {
       comment: 'a part imports another part only through its index.ts (lib is open)',
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
-      to: { path: '^src/(config|upstream|storage|sessions|events|status|attachments)/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+      to: { path: '^src/(config|upstream|storage|sessions|events|status|attachments|prune)/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
     },
     {
       name: 'only-http-knows-http',
@@ -65,7 +65,7 @@ module.exports = {
       name: 'events-use-upstream-and-lib',
       severity: 'error',
       from: { path: '^src/events/' },
-      to: { path: '^src/', pathNot: '^src/(lib|upstream|events)/' },
+      to: { path: '^src/', pathNot: '^src/(lib|upstream|events|prune)/' },
     },
     {
       name: 'status-uses-events-upstream-and-lib',
@@ -77,7 +77,14 @@ module.exports = {
       name: 'sessions-use-storage-events-and-lib',
       severity: 'error',
       from: { path: '^src/sessions/' },
-      to: { path: '^src/', pathNot: '^src/(lib|storage|events|sessions)/' },
+      to: { path: '^src/', pathNot: '^src/(lib|storage|events|sessions|prune)/' },
+    },
+    {
+      name: 'prune-uses-lib',
+      comment: 'the pruning rules are pure: shared by the message pages (sessions) and the slim stream (events)',
+      severity: 'error',
+      from: { path: '^src/prune/' },
+      to: { path: '^src/', pathNot: '^src/(lib|prune)/' },
     },
     {
       name: 'harness-drives-opencode-not-studio',

@@ -26,7 +26,7 @@ const server = createServer((req, res) => {
       body,
     })
     await r.body.dump()
-    res.writeHead(r.statusCode < 300 ? 202 : r.statusCode).end()
+    res.writeHead(r.statusCode).end() // OpenCode's 204, as Studio passes it on
   })().catch((err: unknown) => res.writeHead(500).end(String(err)))
 })
 server.listen(0, '127.0.0.1', () => {

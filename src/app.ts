@@ -36,6 +36,8 @@ export interface App {
 export interface AppOptions {
   /** A logger to use instead of one built from config.logLevel (tests pass a silent one). */
   log?: Logger
+  /** The clock for login sessions and the lockout (tests move it instead of sleeping). */
+  now?: () => number
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -47,7 +49,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bridge,
     upstream,
     log: log.child({ part: 'events' }),
-    options: { replayBytes: config.events.replayBytes, clientQueueBytes: config.events.clientQueueBytes, heartbeatMs: HEARTBEAT_MS },
+    options: {
+      replayBytes: config.events.replayBytes,
+      clientQueueBytes: config.events.clientQueueBytes,
+      heartbeatMs: HEARTBEAT_MS,
+      pruneBytes: config.events.pruneBytes,
+    },
   })
   const sessions = createSessionIndex({
     storage: createStorage(config.opencode.dataDir),
@@ -61,6 +68,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log: log.child({ part: 'status' }),
     candidateDirectories: () => sessions.recentDirectories(ACTIVE_WINDOW_MS),
     defaultDirectory: config.opencode.mode === 'spawn' ? config.opencode.cwd : null,
+    rootOf: (id) => {
+      // parent chains are short; the bound guards against a damaged store's cycle
+      let current = id
+      for (let i = 0; i < 64; i++) {
+        const parent = sessions.get(current)?.parentID
+        if (!parent || !sessions.get(parent)) return current
+        current = parent
+      }
+      return current
+    },
   })
   // OpenCode's session events keep the index current; storage is the backstop (and catches up after a
   // reconnect, since events may have been missed meanwhile).
@@ -83,7 +100,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     log.child({ part: 'attachments' }),
   )
-  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt })
+  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt, ...(options.now ? { now: options.now } : {}) })
 
   let closing: Promise<void> | null = null
   return {

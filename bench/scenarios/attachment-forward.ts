@@ -48,17 +48,17 @@ export const attachmentForward: Scenario = {
     }
 
     const studio = new Pool(ctx.studio.url, { connections: CONCURRENT })
-    /** Forwards one file through Studio; resolves with the session, once Studio answered 202. */
+    /** Forwards one file through Studio's prompt_async; resolves with the session, once Studio answered 204. */
     const forward = async (file: string) => {
       const session = await newSession()
       const res = await studio.request({
         method: 'POST',
-        path: `/api/session/${session}/message?${q}`,
+        path: `/api/session/${session}/prompt_async?${q}`,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ parts: [{ type: 'text', text: 'bench' }, { type: 'file', serverPath: file }] }),
       })
       await res.body.dump()
-      if (res.statusCode !== 202) throw new Error(`forward answered ${res.statusCode}`)
+      if (res.statusCode !== 204) throw new Error(`forward answered ${res.statusCode}`)
       return session
     }
     /** Waits until OpenCode is done with the prompt and its (large) events have passed through Studio. */
@@ -73,7 +73,7 @@ export const attachmentForward: Scenario = {
       await new Promise((r) => setTimeout(r, SETTLE_MS))
     }
     /**
-     * CPU of the forward itself (request in to 202 out) apart from the CPU of relaying OpenCode's events
+     * CPU of the forward itself (request in to 204 out) apart from the CPU of relaying OpenCode's events
      * about the new message afterwards: the cache can only change the first; the second is the same for a
      * hit and a miss (OpenCode echoes the attachment in its events).
      */
@@ -115,7 +115,7 @@ export const attachmentForward: Scenario = {
         const session = await newSession()
         const res = await pool.request({ method: 'POST', path: `/session/${session}?${q}&file=${encodeURIComponent(file)}` })
         await res.body.dump()
-        if (res.statusCode !== 202) throw new Error(`naive forward answered ${res.statusCode}`)
+        if (res.statusCode !== 204) throw new Error(`naive forward answered ${res.statusCode}`)
         return session
       }
       naive = await perForward(naiveServer.pid, naiveForward, rounds)
@@ -141,7 +141,7 @@ export const attachmentForward: Scenario = {
       '',
       `${new Date().toISOString()} · ${ctx.machine} · OpenCode ${ctx.opencode.version ?? '?'} · ${FILE_BYTES / 1024 / 1024} MB PDF files, one new session per`,
       `forward; CPU is the forwarding process's on-CPU time over all its threads (/proc/<pid>/task/*/schedstat); memory is its resident`,
-      `set sampled every 5 ms, as the rise over the level before the run. "The forward" is request in to 202 out; OpenCode then echoes`,
+      `set sampled every 5 ms, as the rise over the level before the run. "The forward" is request in to 204 out; OpenCode then echoes`,
       `the attachment in its events (a part with the data URL), which every Studio relays whatever its cache did; that is the next column.`,
       `Concurrent rows give all CPU per forward, events included · command: \`npm run bench -- attachment-forward\``,
       '',

@@ -1,16 +1,16 @@
 // The attachments part: the persistent cache, prompt expansion and uploads. It does not talk to OpenCode:
-// expandPrompt returns a body stream, and the prompt route sends it.
+// preparePrompt returns a body stream, and the prompt route sends it.
 
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from '../lib/log.js'
 import { createAttachmentCache, type AttachmentCache, type CacheStats } from './cache.js'
 import { openStudioDb, type StudioDb } from './db.js'
-import { expandPrompt, type ExpandedPrompt } from './expand.js'
+import { preparePrompt, type PreparedPrompt } from './expand.js'
 import { receiveUpload, type UploadRequest, type UploadResult } from './upload.js'
 
 export type { CacheStats } from './cache.js'
-export type { ExpandedPrompt } from './expand.js'
+export type { PreparedPrompt } from './expand.js'
 export type { UploadResult } from './upload.js'
 export { workspaceNotFound, workspaceRequired, uploadAborted, uploadPathRequired, uploadTooLarge } from './errors.js'
 
@@ -27,7 +27,12 @@ export interface AttachmentsOptions {
 }
 
 export interface Attachments {
-  expand(body: unknown, workspace: string): Promise<ExpandedPrompt>
+  /**
+   * A prompt body as it streams in → the body OpenCode gets (serverPath parts expanded, everything else
+   * byte for byte). Reads ahead up to `peekBytes` (all parts of an ordinary prompt are checked before it
+   * resolves); `workspace` is asked for only when a serverPath part needs it.
+   */
+  prepare(source: AsyncIterable<Buffer>, workspace: () => string, peekBytes: number): Promise<PreparedPrompt>
   upload(req: Omit<UploadRequest, 'home' | 'maxBytes'>): Promise<UploadResult>
   stats(): CacheStats
   /** Runs eviction now (also runs after every insert and on a timer). */
@@ -50,10 +55,10 @@ export function createAttachments(options: AttachmentsOptions, log: Logger): Att
     return r
   }
   return {
-    async expand(body, workspace) {
-      const expanded = await expandPrompt(body, cache, { workspace, home, maxFileBytes: options.maxFileBytes })
-      if (expanded.misses > 0) evictNow()
-      return expanded
+    async prepare(source, workspace, peekBytes) {
+      const prepared = await preparePrompt(source, cache, { workspace, home, maxFileBytes: options.maxFileBytes }, peekBytes)
+      if (prepared.misses > 0) evictNow()
+      return prepared
     },
     async upload(req) {
       const result = await receiveUpload({ ...req, home, maxBytes: options.maxFileBytes }, cache)

@@ -146,6 +146,43 @@ describe('validation', () => {
   })
 })
 
+describe('password', () => {
+  const hash = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5'
+
+  it('is off by default; a flag, env var or file hash sets it, and where it came from is recorded', () => {
+    expect(load().config).toMatchObject({ password: null, passwordHash: null, insecureNoPassword: false })
+    expect(load().config.sources.password).toBe('default')
+    const byFlag = load({ argv: ['--password', 's3cret'] }).config
+    expect(byFlag).toMatchObject({ password: 's3cret', passwordHash: null })
+    expect(byFlag.sources.password).toBe('flag')
+    expect(load({ env: { HOME: dir, OPENCODE_STUDIO_PASSWORD: 'e' } }).config.sources.password).toBe('env')
+    const path = join(dir, 'c.json')
+    writeFileSync(path, JSON.stringify({ passwordHash: hash }))
+    const byFile = load({ argv: ['--config', path] }).config
+    expect(byFile).toMatchObject({ password: null, passwordHash: hash })
+    expect(byFile.sources.passwordHash).toBe('file')
+  })
+
+  it('keeps Studio\'s password out of a spawned OpenCode\'s environment', () => {
+    const { config } = load({ env: { HOME: dir, OPENCODE_STUDIO_PASSWORD: 'e', OPENCODE_STUDIO_PASSWORD_HASH: '' } })
+    expect(config.opencode.env).toEqual({ HOME: dir })
+  })
+
+  it('refuses a malformed hash, and both a password and a hash', () => {
+    expect(problems({ argv: ['--password-hash', 'plain'] })[0]).toContain('passwordHash: expected a hash')
+    expect(problems({ argv: ['--password', 'a', '--password-hash', hash] })[0]).toContain('not both')
+  })
+
+  it('refuses a non-loopback bind without one, unless --insecure-no-password', () => {
+    expect(problems({ argv: ['--host', '0.0.0.0'] })[0]).toContain('refusing to listen on 0.0.0.0 without a password')
+    expect(load({ argv: ['--host', '0.0.0.0', '--password', 'x'] }).config.host).toBe('0.0.0.0')
+    expect(load({ argv: ['--host', '0.0.0.0', '--insecure-no-password'] }).config.insecureNoPassword).toBe(true)
+    expect(load({ argv: ['--host', '::', '--password', 'x'] }).config.host).toBe('::')
+    expect(problems({ env: { HOME: dir, OPENCODE_STUDIO_HOST: '192.168.1.5', OPENCODE_STUDIO_INSECURE_NO_PASSWORD: 'no' } })[0]).toContain('refusing')
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(load({ argv: ['--host', host] }).config.host).toBe(host)
+  })
+})
+
 describe('help and version', () => {
   it('are recognised before anything else', () => {
     expect(loadConfig({ argv: ['--help'], env: {}, cwd: dir }).kind).toBe('help')

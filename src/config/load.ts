@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CONFIG_FILE_OPTION, OPTIONS, type OptionKey, type OptionSpec } from './options.js'
 import { parsePath, parseValue, type PathContext } from './parse-value.js'
-import type { Config } from './types.js'
+import type { Config, SettingSource } from './types.js'
+import { parsePasswordHash } from '../lib/password.js'
 import { isRecord } from '../lib/is-record.js'
 
 export interface LoadInput {
@@ -29,9 +30,10 @@ export class ConfigError extends Error {
   }
 }
 
-type Source = { value: unknown; from: string }
+type Source = { value: unknown; from: string; kind: Exclude<SettingSource, 'default'> }
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024
+const STUDIO_SECRET_ENV = new Set(['OPENCODE_STUDIO_PASSWORD', 'OPENCODE_STUDIO_PASSWORD_HASH'])
 
 export function loadConfig(input: LoadInput): LoadResult {
   const env = cleanEnv(input.env)
@@ -47,8 +49,10 @@ export function loadConfig(input: LoadInput): LoadResult {
   const fileValues = configFile ? readConfigFile(configFile, problems) : new Map<string, unknown>()
 
   const values = new Map<OptionKey, unknown>()
+  const sources: Record<string, SettingSource> = {}
   for (const spec of OPTIONS as readonly OptionSpec[]) {
     const source = pick(spec, flags.values, env, fileValues, configFile)
+    sources[spec.key] = source?.kind ?? 'default'
     if (!source) continue
     const parsed = parseValue(spec.kind, source.value, ctx)
     if (parsed.ok) values.set(spec.key as OptionKey, parsed.value)
@@ -62,6 +66,20 @@ export function loadConfig(input: LoadInput): LoadResult {
     problems.push('--opencode-host (OPENCODE_HOST) needs --opencode-port (OPENCODE_PORT) to attach to an existing OpenCode')
   }
   if (attachPort === 0) problems.push('--opencode-port (OPENCODE_PORT) must name a real port, not 0')
+  const password = get<string>('password') ?? null
+  const passwordHash = get<string>('passwordHash') ?? null
+  const insecureNoPassword = get<boolean>('insecureNoPassword') ?? false
+  if (password !== null && passwordHash !== null) problems.push('set either a password (--password) or a password hash (passwordHash), not both')
+  if (passwordHash !== null && !parsePasswordHash(passwordHash)) {
+    problems.push('passwordHash: expected a hash printed by `opencode-studio hash-password` (scrypt$N$r$p$salt$hash)')
+  }
+  const host = get<string>('host') ?? '127.0.0.1'
+  if (!isLoopbackHost(host) && password === null && passwordHash === null && !insecureNoPassword) {
+    problems.push(
+      `refusing to listen on ${host} without a password: anyone who can reach it could read every session and run commands. ` +
+        'Set --password (OPENCODE_STUDIO_PASSWORD) or passwordHash, or pass --insecure-no-password if something in front of Studio authenticates.',
+    )
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const warnings: string[] = []
@@ -72,7 +90,7 @@ export function loadConfig(input: LoadInput): LoadResult {
 
   const xdgData = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share')
   const config: Config = {
-    host: get('host') ?? '127.0.0.1',
+    host,
     port: get('port') ?? 3210,
     dataDir: get('dataDir') ?? join(home, '.config', 'opencode-studio'),
     allowedHosts: get('allowedHosts') ?? [],
@@ -84,6 +102,10 @@ export function loadConfig(input: LoadInput): LoadResult {
     }),
     maxBodyBytes: get('maxBodyBytes') ?? DEFAULT_MAX_BODY_BYTES,
     logLevel: get('logLevel') ?? 'info',
+    password,
+    passwordHash,
+    insecureNoPassword,
+    sources,
     configFile,
     opencode: {
       mode,
@@ -95,11 +117,13 @@ export function loadConfig(input: LoadInput): LoadResult {
       password: get('opencode.password') ?? null,
       startTimeoutMs: get('opencode.startTimeoutMs') ?? 30_000,
       dataDir: get('opencode.dataDir') ?? join(xdgData, 'opencode'),
-      env,
+      // OpenCode runs tools (bash) that could print its environment: Studio's own password stays out of it
+      env: Object.fromEntries(Object.entries(env).filter(([k]) => !STUDIO_SECRET_ENV.has(k))),
     },
     events: {
       replayBytes: get('events.replayBytes') ?? 8 * 1024 * 1024,
       clientQueueBytes: get('events.clientQueueBytes') ?? 4 * 1024 * 1024,
+      pruneBytes: get('events.pruneBytes') ?? 8 * 1024,
     },
     status: { timeoutMs: get('status.timeoutMs') ?? 1500 },
     timeouts: {
@@ -128,7 +152,7 @@ function readFlags(argv: readonly string[], problems: string[]) {
     version: { type: 'boolean', short: 'v' },
     [CONFIG_FILE_OPTION.flag]: { type: 'string' },
   }
-  for (const spec of OPTIONS) options[spec.flag] = { type: 'string' }
+  for (const spec of OPTIONS) options[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' }
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
     return { help: values.help === true, version: values.version === true, values: values as Record<string, unknown> }
@@ -145,10 +169,10 @@ function pick(
   file: Map<string, unknown>,
   configFile: string | null,
 ): Source | null {
-  if (flags[spec.flag] !== undefined) return { value: flags[spec.flag], from: `--${spec.flag}` }
+  if (flags[spec.flag] !== undefined) return { value: flags[spec.flag], from: `--${spec.flag}`, kind: 'flag' }
   const fromEnv = env[spec.env]
-  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: spec.env }
-  if (file.has(spec.key)) return { value: file.get(spec.key), from: `"${spec.key}" in ${configFile}` }
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: spec.env, kind: 'env' }
+  if (file.has(spec.key)) return { value: file.get(spec.key), from: `"${spec.key}" in ${configFile}`, kind: 'file' }
   return null
 }
 
@@ -205,6 +229,12 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
   return out
 }
 
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost (what the bind host may be without a password). */
+function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1'
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

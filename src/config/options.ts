@@ -2,7 +2,7 @@
 // and a key in the JSON config file; precedence is flag > env > file > default (see load.ts).
 // docs/config.md is checked against this table by a test.
 
-export type OptionKind = 'string' | 'host' | 'path' | 'port' | 'integer' | 'bytes' | 'list' | 'level' | 'secret'
+export type OptionKind = 'string' | 'host' | 'path' | 'port' | 'integer' | 'bytes' | 'list' | 'level' | 'secret' | 'boolean'
 
 export interface OptionSpec {
   /** Dotted path in the config object and in the config file. */
@@ -31,6 +31,30 @@ export const OPTIONS = [
     kind: 'port',
     defaultText: '3210',
     describe: 'Port Studio listens on (0 picks a free one).',
+  },
+  {
+    key: 'password',
+    flag: 'password',
+    env: 'OPENCODE_STUDIO_PASSWORD',
+    kind: 'secret',
+    defaultText: 'none (no login)',
+    describe: 'Password for the UI and API (HTTP Basic user `opencode` for OpenCode clients). Needed to listen beyond loopback.',
+  },
+  {
+    key: 'passwordHash',
+    flag: 'password-hash',
+    env: 'OPENCODE_STUDIO_PASSWORD_HASH',
+    kind: 'secret',
+    defaultText: 'none',
+    describe: 'The password as an scrypt hash (`opencode-studio hash-password` prints one), instead of --password.',
+  },
+  {
+    key: 'insecureNoPassword',
+    flag: 'insecure-no-password',
+    env: 'OPENCODE_STUDIO_INSECURE_NO_PASSWORD',
+    kind: 'boolean',
+    defaultText: 'false',
+    describe: 'Listen beyond loopback without a password: anyone who reaches Studio can drive OpenCode.',
   },
   {
     key: 'opencode.host',
@@ -176,6 +200,14 @@ export const OPTIONS = [
     kind: 'bytes',
     defaultText: '4MiB',
     describe: 'Events a slow client may have pending before it gets a replay-gap frame and is disconnected.',
+  },
+  {
+    key: 'events.pruneBytes',
+    flag: 'prune-bytes',
+    env: 'OPENCODE_STUDIO_PRUNE_BYTES',
+    kind: 'bytes',
+    defaultText: '8KiB',
+    describe: 'Pruned message pages and the slim event stream cut tool outputs and reasoning to this size and drop larger tool metadata values.',
   },
   {
     key: 'status.timeoutMs',

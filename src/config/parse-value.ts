@@ -35,6 +35,8 @@ export function parseValue(kind: OptionKind, raw: unknown, ctx: PathContext): Pa
       return parseList(raw)
     case 'level':
       return parseLevel(raw)
+    case 'boolean':
+      return parseBoolean(raw)
   }
 }
 
@@ -88,4 +90,13 @@ function parseLevel(raw: unknown): Parsed<LogLevel> {
   const s = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
   if (!(LOG_LEVELS as readonly string[]).includes(s)) return { ok: false, expected: `one of ${LOG_LEVELS.join(', ')}` }
   return { ok: true, value: s as LogLevel }
+}
+
+/** A bare flag is `true`; env and file values are true/false, 1/0, yes/no. */
+function parseBoolean(raw: unknown): Parsed<boolean> {
+  if (typeof raw === 'boolean') return { ok: true, value: raw }
+  const s = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+  if (['true', '1', 'yes'].includes(s)) return { ok: true, value: true }
+  if (['false', '0', 'no'].includes(s)) return { ok: true, value: false }
+  return { ok: false, expected: 'true or false' }
 }

@@ -2,6 +2,8 @@
 
 import type { LogLevel } from '../lib/log.js'
 
+export type SettingSource = 'flag' | 'env' | 'file' | 'default'
+
 export interface Config {
   readonly host: string
   readonly port: number
@@ -19,10 +21,18 @@ export interface Config {
   /** Largest request body forwarded to OpenCode. */
   readonly maxBodyBytes: number
   readonly logLevel: LogLevel
+  /** The UI/API password in clear (flag or env), if set. */
+  readonly password: string | null
+  /** The password as an scrypt hash (config file or env), if set. */
+  readonly passwordHash: string | null
+  /** Listening beyond loopback without a password was asked for explicitly. */
+  readonly insecureNoPassword: boolean
+  /** Where each setting's value came from (dotted key → source), for diagnostics. */
+  readonly sources: Readonly<Record<string, SettingSource>>
   /** The config file that was read, if any. */
   readonly configFile: string | null
   readonly opencode: OpenCodeConfig
-  readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number }
+  readonly events: { readonly replayBytes: number; readonly clientQueueBytes: number; readonly pruneBytes: number }
   readonly status: { readonly timeoutMs: number }
   /** Limits on receiving a request (never on sending a response). */
   readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly bodyIdleMs: number }

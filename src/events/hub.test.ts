@@ -139,6 +139,29 @@ describe('event hub', () => {
     expect(ids(after.text())).toEqual([3])
   })
 
+  it('sends slim clients the slim copy of an event, and of a large one once it has ended, kept for their replay', () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    const full = sink()
+    const slim = sink()
+    hub.subscribe({ lastEventId: null, directory: null, sink: full })
+    hub.subscribe({ lastEventId: null, directory: null, sink: slim, slim: true })
+    hub.publish({ data: null, raw: '"fat"', slim: '"thin"', directory: null })
+    let fed = ''
+    const big = hub.openStream(null, Buffer.from('"lo'), { feed: (c) => (fed += c.toString()), finish: () => `"slim of ${fed}"` })
+    hub.publish({ data: 'during', directory: null })
+    big.write(Buffer.from('ng"'))
+    expect(slim.text()).toBe('id: 1\ndata: "thin"\n\n') // nothing of the large event yet
+    big.end()
+    expect(full.text()).toBe('id: 1\ndata: "fat"\n\nid: 2\ndata: "long"\n\nid: 3\ndata: "during"\n\n')
+    expect(slim.text()).toBe('id: 1\ndata: "thin"\n\nid: 2\ndata: "slim of "long""\n\nid: 3\ndata: "during"\n\n')
+    const resumedSlim = sink()
+    hub.subscribe({ lastEventId: 0, directory: null, sink: resumedSlim, slim: true })
+    expect(resumedSlim.text()).toBe(slim.text())
+    const resumedFull = sink()
+    hub.subscribe({ lastEventId: 1, directory: null, sink: resumedFull })
+    expect(resumedFull.text()).toContain('replay-gap')
+  })
+
   it('disconnects the clients of a large event whose source broke off', () => {
     hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
     const a = sink()

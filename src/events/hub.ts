@@ -14,6 +14,8 @@ export interface HubEvent {
   raw?: string
   /** The OpenCode directory the event belongs to, if any (for ?directory= filters). */
   directory: string | null
+  /** The event as slim clients get it (parts pruned), when that differs from `raw`. */
+  slim?: string
 }
 
 /** Where a subscriber's frames go: an HTTP response, in practice. */
@@ -31,6 +33,8 @@ export interface SubscribeOptions {
   /** Only events of this directory (or below it), plus events without a directory; null: everything. */
   directory: string | null
   sink: Sink
+  /** Pruned `message.part.updated` parts (no data URLs, no huge tool outputs): ?slim=true. */
+  slim?: boolean
 }
 
 export interface Subscription {
@@ -47,6 +51,13 @@ export interface HubStream {
   abort(): void
 }
 
+/** Builds a large event's slim version from its bytes as they pass (constant memory). */
+export interface StreamPruner {
+  feed(chunk: Buffer): void
+  /** The slim event's JSON, or null when it could not be made. */
+  finish(): string | null
+}
+
 export interface EventHub {
   /** The sequence number of the newest event (the first one is firstSeq). */
   seq(): number
@@ -55,9 +66,10 @@ export interface EventHub {
   /**
    * Starts relaying a large event whose data begins with `head`. Nothing else is written to clients until
    * it ends (other events wait, so frames never interleave); it is not kept for replay, and in-process
-   * listeners do not see it (Studio's indexes only need small events).
+   * listeners do not see it (Studio's indexes only need small events). With a pruner, slim clients get
+   * the pruned event in one frame once it has ended (and it is kept for their replay).
    */
-  openStream(directory: string | null, head: Buffer): HubStream
+  openStream(directory: string | null, head: Buffer, pruner?: StreamPruner | null): HubStream
   subscribe(options: SubscribeOptions): Subscription
   /** In-process listeners (status index, session index), called synchronously on publish. */
   listen(listener: HubListener): () => void
@@ -95,6 +107,7 @@ interface Client {
   /** Inside a relayed large frame: a cut-off then must not append a gap frame to half an event. */
   midFrame: boolean
   closed: boolean
+  slim: boolean
 }
 
 export function createEventHub(options: HubOptions): EventHub {
@@ -104,6 +117,8 @@ export function createEventHub(options: HubOptions): EventHub {
   const firstSeq = options.firstSeq ?? Date.now() * 1000
   let seq = firstSeq - 1
   const ring = createReplayRing(options.replayBytes)
+  // slim clients replay from their own ring: pruned copies are small, so large events stay resumable
+  const slimRing = createReplayRing(options.replayBytes)
   const clients = new Set<Client>()
   const listeners = new Set<HubListener>()
 
@@ -135,8 +150,12 @@ export function createEventHub(options: HubOptions): EventHub {
     client.lastWrite = now
   }
 
-  function cutOff(client: Client): void {
-    const info: GapInfo = { reason: 'client-too-slow', requestedLastEventId: null, seqAtSubscribe: seq, gapSeq: seq + 1 }
+  /** `lost`: the event the client misses (an unprunable large one); otherwise it is too slow. */
+  function cutOff(client: Client, lost?: number): void {
+    const info: GapInfo =
+      lost === undefined
+        ? { reason: 'client-too-slow', requestedLastEventId: null, seqAtSubscribe: seq, gapSeq: seq + 1 }
+        : { reason: 'frame-too-large', requestedLastEventId: null, seqAtSubscribe: seq, gapSeq: lost }
     drop(client)
     // a client cut off mid-frame just loses the connection: its parser drops the unfinished event
     client.sink.end(client.midFrame ? undefined : gapFrame(info))
@@ -162,22 +181,28 @@ export function createEventHub(options: HubOptions): EventHub {
       }
       seq++
       const frame = eventFrame(seq, event.raw ?? JSON.stringify(event.data))
+      const slimFrame = event.slim === undefined ? frame : eventFrame(seq, event.slim)
       const key = keyOf(event.directory)
       ring.push({ seq, key, bytes: frame })
+      slimRing.push({ seq, key, bytes: slimFrame })
       const now = Date.now()
-      for (const c of clients) if (c.accepts(key)) send(c, frame, now)
+      for (const c of clients) if (c.accepts(key)) send(c, c.slim ? slimFrame : frame, now)
       for (const l of listeners) l(event, seq)
       return seq
     },
-    openStream(directory, head) {
+    openStream(directory, head, pruner = null) {
       const finish = () => {
         streaming = false
         for (const e of waiting.splice(0)) hub.publish(e)
       }
       seq++
+      const at = seq
       ring.skip(seq)
       const key = keyOf(directory)
-      const targets = [...clients].filter((c) => c.accepts(key))
+      const targets = [...clients].filter((c) => c.accepts(key) && !(pruner && c.slim))
+      const slimTargets = pruner ? [...clients].filter((c) => c.accepts(key) && c.slim) : []
+      if (!pruner) slimRing.skip(seq)
+      else pruner.feed(head)
       streaming = true
       const start = Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), head]) // one copy, shared by every client
       for (const c of targets) {
@@ -189,23 +214,37 @@ export function createEventHub(options: HubOptions): EventHub {
         write(chunk) {
           const now = Date.now()
           for (const c of targets) send(c, chunk, now) // send() skips clients cut off meanwhile
+          pruner?.feed(chunk)
         },
         end() {
           for (const c of live()) {
             send(c, FRAME_END)
             c.midFrame = false
           }
+          if (pruner) {
+            const slim = pruner.finish()
+            if (slim === null) {
+              slimRing.skip(at)
+              for (const c of slimTargets) if (!c.closed) cutOff(c, at)
+            } else {
+              const frame = eventFrame(at, slim)
+              slimRing.push({ seq: at, key, bytes: frame })
+              const now = Date.now()
+              for (const c of slimTargets) send(c, frame, now)
+            }
+          }
           finish()
         },
         abort() {
           for (const c of live()) cutOff(c)
+          slimRing.skip(at)
           finish()
         },
       }
     },
-    subscribe({ lastEventId, directory, sink }) {
+    subscribe({ lastEventId, directory, sink, slim = false }) {
       const accepts = directoryFilter(directory)
-      const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, midFrame: false, closed: false }
+      const client: Client = { sink, accepts, lastWrite: Date.now(), overSince: null, midFrame: false, closed: false, slim }
       clients.add(client)
       if (lastEventId !== null) {
         const gap = (reason: GapInfo['reason']) =>
@@ -213,7 +252,7 @@ export function createEventHub(options: HubOptions): EventHub {
         if (lastEventId > seq) gap('cursor-ahead')
         else if (lastEventId < firstSeq - 1) gap('cursor-too-old')
         else {
-          const replay = ring.since(lastEventId)
+          const replay = (slim ? slimRing : ring).since(lastEventId)
           if (!replay.ok) gap('cursor-too-old')
           else for (const f of replay.frames) if (accepts(f.key)) send(client, f.bytes)
         }

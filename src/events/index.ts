@@ -5,12 +5,16 @@ import type { Logger } from '../lib/log.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { createEventHub, type EventHub, type HubEvent, type HubOptions } from './hub.js'
 import { createUpstreamFeed, type GlobalEvent } from './upstream-feed.js'
+import { slimOf, slimStreamPruner } from './slim.js'
 
 export type { EventHub } from './hub.js'
 export type { GlobalEvent } from './upstream-feed.js'
 export { gapFrame, retryFrame } from './frames.js'
 
-export type EventsOptions = Omit<HubOptions, 'firstSeq'>
+export type EventsOptions = Omit<HubOptions, 'firstSeq'> & {
+  /** The slim stream cuts parts by the same rules as pruned message pages (events.pruneBytes). */
+  pruneBytes: number
+}
 
 export interface Events {
   hub: EventHub
@@ -24,7 +28,7 @@ export interface Events {
 }
 
 /** Studio's own notices share the stream; their type is namespaced like the Rust Studio's. */
-function notice(type: string, properties: Record<string, unknown>): HubEvent {
+export function notice(type: string, properties: Record<string, unknown>): HubEvent {
   return { data: { type: `opencode-studio:${type}`, timestamp: Date.now(), properties }, directory: null }
 }
 
@@ -36,9 +40,11 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
     bridge: deps.bridge,
     upstream: deps.upstream,
     log: deps.log,
-    onEvent: (event: GlobalEvent, raw: string) =>
-      hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null }),
-    onBigEvent: (directory, head) => hub.openStream(directory, head),
+    onEvent: (event: GlobalEvent, raw: string) => {
+      const slim = slimOf(event, raw, deps.options.pruneBytes)
+      hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null, ...(slim !== undefined ? { slim } : {}) })
+    },
+    onBigEvent: (directory, head, type) => hub.openStream(directory, head, slimStreamPruner(type, head, deps.options.pruneBytes)),
     onConnected: ({ reconnect }) => {
       // a reconnect means events may have been lost while the stream was down: say so
       hub.publish(notice('upstream-connected', { reconnect, resync: reconnect }))

@@ -28,7 +28,7 @@ export interface FeedCallbacks {
    * An event too large to hold (over BIG_EVENT_BYTES, e.g. a part carrying a data URL) is relayed as it
    * arrives: `head` is the start of its JSON; return the sink for the rest.
    */
-  onBigEvent(directory: string | null, head: Buffer): { write(chunk: Buffer): void; end(): void; abort(): void }
+  onBigEvent(directory: string | null, head: Buffer, type: string): { write(chunk: Buffer): void; end(): void; abort(): void }
   onConnected(info: { reconnect: boolean }): void
   onDisconnected(reason: string): void
 }
@@ -108,7 +108,7 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
         const type = TYPE_RE.exec(text)?.[1] ?? 'unknown'
         if (type === 'sync' || CONNECTION_EVENTS.has(type)) return false
         const dir = DIRECTORY_RE.exec(text)?.[1]
-        relay.current = deps.onBigEvent(dir ? (JSON.parse(dir) as string) : null, head)
+        relay.current = deps.onBigEvent(dir ? (JSON.parse(dir) as string) : null, head, type)
         return true
       },
       bigChunk: (chunk) => relay.current?.write(chunk),

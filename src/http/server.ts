@@ -2,6 +2,10 @@
 // per step.
 
 import { randomUUID } from 'node:crypto'
+import { homedir } from 'node:os'
+import compress from '@fastify/compress'
+import { constants as zlib } from 'node:zlib'
+import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
@@ -19,11 +23,19 @@ import { eventRoutes } from './routes/events.js'
 import { promptRoutes } from './routes/prompt.js'
 import { uploadRoutes } from './routes/upload.js'
 import { sessionRoutes } from './routes/sessions.js'
+import { partRoutes } from './routes/parts.js'
+import { directoryRoutes } from './routes/directories.js'
+import { attentionRoutes } from './routes/attention.js'
+import { providerSecretRoutes } from './routes/provider-secrets.js'
 import { statusRoutes } from './routes/status.js'
+import { staticRoutes } from './static.js'
 import { installCors } from './security/cors.js'
 import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
 import { installBodyIdleTimeout } from './security/body-timeout.js'
 import { installDirectoryPolicy } from './security/directories.js'
+import { createAuth, installAuth } from './security/auth.js'
+import { authRoutes } from './routes/auth.js'
+import { diagnosticsRoutes } from './routes/diagnostics.js'
 
 export interface HttpDeps {
   config: Config
@@ -35,6 +47,8 @@ export interface HttpDeps {
   attachments: Attachments
   log: Logger
   startedAt: number
+  /** The clock login sessions and the lockout read (tests move it). */
+  now?: () => number
 }
 
 /** Studio's own JSON bodies are small; large bodies only ever go to OpenCode, under maxBodyBytes. */
@@ -74,7 +88,6 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 1. Guard first: nothing (not even a 404) is answered to a rebinding page or a foreign origin.
   installGuard(app, check)
   installBodyIdleTimeout(app, deps.config.timeouts.bodyIdleMs)
-  installDirectoryPolicy(app, deps.config.allowedDirectories, deps.config.opencode.cwd)
 
   // 2. CORS is Studio's policy (preflights answered here, OpenCode's CORS headers dropped).
   installCors(app, deps.config.allowedOrigins)
@@ -90,6 +103,19 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       done()
     })
   }
+
+  // 3b. Auth: with a password set, only the public routes go further without credentials (after the
+  // guard and CORS, so a foreign page learns nothing and preflights still work; before every route).
+  const auth = createAuth({
+    password: deps.config.password,
+    passwordHash: deps.config.passwordHash,
+    lockoutFile: join(deps.config.dataDir, 'auth-lockout.json'),
+    log: httpLog.child({ part: 'auth' }),
+    ...(deps.now ? { now: deps.now } : {}),
+  })
+  installAuth(app, auth)
+  // 3c. The workspaces a request may name (after auth: strangers learn nothing about the list).
+  installDirectoryPolicy(app, deps.config.allowedDirectories, deps.config.opencode.cwd)
 
   // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {
@@ -107,29 +133,65 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // 5. Metrics count every request from here on.
   installMetrics(app, deps)
 
-  // 6. Studio's own routes.
+  // 6. Studio's own JSON answers over 1 KiB are compressed when the client accepts it (a session page or
+  // list compresses 5-10×). Brotli at quality 4 costs about what gzip does. Hijacked replies are left
+  // alone: the event stream (framing must never wait on a compressor) and proxied answers (the client's
+  // Accept-Encoding reaches OpenCode, which compresses its own JSON). The raw part route opts out (its
+  // bytes are images, and Range must count the bytes sent).
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  })
+
+  // 7. Studio's own routes.
   const proxy = { upstream: deps.upstream, maxBodyBytes: deps.config.maxBodyBytes }
+  // What OpenCode means by "no directory" (its GET /path), so Studio's own answers mean the same.
+  const defaultDirectory = () => deps.bridge.directory()
+  await app.register(authRoutes, { auth })
+  await app.register(diagnosticsRoutes, { config: deps.config, bridge: deps.bridge, sessions: deps.sessions })
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
-  await app.register(statusRoutes, { status: deps.status, events: deps.events, upstream: deps.upstream, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(statusRoutes, {
+    status: deps.status,
+    events: deps.events,
+    upstream: deps.upstream,
+    timeoutMs: deps.config.status.timeoutMs,
+    defaultDirectory,
+  })
   await app.register(sessionRoutes, {
     index: deps.sessions,
     seq: () => deps.events.hub.seq(),
-    defaultDirectory: deps.config.opencode.cwd,
+    defaultDirectory,
     forward: createForward(proxy),
+    pruneBytes: deps.config.events.pruneBytes,
   })
+  await app.register(partRoutes, { index: deps.sessions, forward: createForward(proxy), home: deps.config.opencode.env.HOME ?? homedir() })
+  await app.register(attentionRoutes, { status: deps.status, events: deps.events, timeoutMs: deps.config.status.timeoutMs })
+  await app.register(providerSecretRoutes, { upstream: deps.upstream })
+  await app.register(directoryRoutes, { index: deps.sessions, seq: () => deps.events.hub.seq() })
 
   await app.register(promptRoutes, {
     attachments: deps.attachments,
     upstream: deps.upstream,
-    defaultDirectory: deps.config.opencode.cwd,
+    defaultDirectory,
     maxBodyBytes: deps.config.maxBodyBytes,
   })
-  await app.register(uploadRoutes, { attachments: deps.attachments, events: deps.events, maxFileBytes: deps.config.attachments.maxFileBytes })
+  await app.register(uploadRoutes, {
+    attachments: deps.attachments,
+    events: deps.events,
+    maxFileBytes: deps.config.attachments.maxFileBytes,
+    defaultDirectory,
+  })
   await app.register(attachmentRoutes, { attachments: deps.attachments })
 
-  // 7. Last: everything else under /api goes to OpenCode.
+  // 8. Everything else under /api goes to OpenCode.
   await app.register(proxyRoutes, proxy)
+
+  // 9. The web UI: GET of any path that is not /api, /auth, /health or /metrics (history-mode fallback).
+  await app.register(staticRoutes, {})
 
   return app
 }

@@ -9,6 +9,7 @@ import type {
   Consistency,
   MessagePage,
   MessagePageRequest,
+  MessageWithParts,
   ReadResult,
   SessionInfo,
   SessionSummary,
@@ -16,6 +17,8 @@ import type {
   StorageReader,
 } from '../storage/index.js'
 import { coldListPage } from './cold-path.js'
+import { directorySummaries, type DirectorySummary } from './directories.js'
+import { openPartRaw, type PartRaw } from './part-raw.js'
 import { createPageCache } from './page-cache.js'
 import { directoryKey } from '../lib/directory-key.js'
 import { projectIdForDirectory } from './project-id.js'
@@ -24,6 +27,8 @@ import { listPage, type ListPage, type ListQuery } from './tree-page.js'
 
 export { directoryKey } from '../lib/directory-key.js'
 export { toWire, type WireSession } from './wire.js'
+export type { PartRaw } from './part-raw.js'
+export type { DirectorySummary } from './directories.js'
 export type { ListPage, ListQuery } from './tree-page.js'
 
 /** How often storage is looked at. SQLite's check is one PRAGMA when nothing changed. */
@@ -35,6 +40,8 @@ const REFRESH_MS = { sqlite: 250, json: 1000, none: 1000 } as const
 const LIVE_REFRESH_MS = 2000
 /** After a file-system change notice, wait this long so a burst of writes becomes one pass. */
 const COALESCE_MS = 15
+
+type Part = MessageWithParts['parts'][number]
 
 export type Answer<T> = { ok: true; value: T; consistency: Consistency | null; seq: number } | { ok: false; reason: string }
 
@@ -61,6 +68,13 @@ export interface SessionIndex {
   readSession(id: string): Promise<ReadResult<SessionInfo | null>>
   readSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   readMessages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
+  readMessage(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
+  /** One stored part (null: storage has no such part); unavailable storage is `ok: false`. */
+  readPart(sessionId: string, messageId: string, partId: string): Promise<ReadResult<Part | null>>
+  /** What a stored file part's bytes are and how to stream them (see part-raw.ts). */
+  partRaw(sessionId: string, messageId: string, partId: string): Promise<ReadResult<PartRaw | null>>
+  /** Every directory with sessions, newest activity first (the web UI's sidebar). */
+  directories(): DirectorySummary[]
   /** Something probably changed: look at storage now instead of at the next tick. */
   poke(): void
   /** A session.created / session.updated / session.deleted event from OpenCode: applied at once. */
@@ -210,6 +224,13 @@ export function createSessionIndex({ storage, log, seq = () => 0 }: SessionIndex
     readSession: (id) => storage.reader()?.getSession(id) ?? Promise.resolve({ ok: true, value: null, consistency: null }),
     readSessions: (ids) => storage.reader()?.getSessions(ids) ?? Promise.resolve({ ok: true, value: [], consistency: null }),
     readMessages: (sessionId, page) => storage.reader()?.messages(sessionId, page) ?? Promise.resolve(unavailable),
+    readMessage: (sessionId, messageId) => storage.reader()?.message(sessionId, messageId) ?? Promise.resolve(unavailable),
+    readPart: (sessionId, messageId, partId) => storage.reader()?.part(sessionId, messageId, partId) ?? Promise.resolve(unavailable),
+    partRaw(sessionId, messageId, partId) {
+      const reader = storage.reader()
+      return reader ? openPartRaw(reader, sessionId, messageId, partId) : Promise.resolve(unavailable)
+    },
+    directories: () => directorySummaries(store),
     poke,
     applyEvent(type, properties) {
       if (loadedFrom !== storage.reader()) return // the load in progress will see it

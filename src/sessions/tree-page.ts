@@ -10,6 +10,11 @@ export type Scope = { kind: 'directory'; key: string } | { kind: 'project'; proj
 
 export interface ListQuery {
   scope: Scope
+  /**
+   * OpenCode's own list semantics (a request with only OpenCode's parameters): `roots` keeps the sessions
+   * without a parent, no ancestors are added, `search` matches titles only (opencode-reference.md §4.3).
+   */
+  exact: boolean
   roots: boolean
   includeChildren: boolean
   /** Minimum time.updated (ms). */
@@ -27,7 +32,7 @@ export interface ListQuery {
 
 /** Everything in `scope`, flat and unpaged (a bare `GET /api/session`), with `over` applied. */
 export function listQuery(scope: Scope, over: Partial<ListQuery> = {}): ListQuery {
-  return { scope, roots: false, includeChildren: false, start: null, search: null, offset: null, limit: null, ids: null, focusSessionId: null, ...over }
+  return { scope, exact: false, roots: false, includeChildren: false, start: null, search: null, offset: null, limit: null, ids: null, focusSessionId: null, ...over }
 }
 
 export interface ListPage {
@@ -44,6 +49,7 @@ export interface ListPage {
 
 export function listPage(store: SessionStore, query: ListQuery): ListPage {
   const records = selectRecords(store, query)
+  if (query.exact) return flatPage(records, query)
   const treeMode = query.roots || query.includeChildren || query.focusSessionId !== null
   return treeMode ? treePage(store, records, query) : flatPage(records, query)
 }
@@ -86,10 +92,13 @@ function selectRecords(store: SessionStore, query: ListQuery): Records {
   const needle = query.search?.toLowerCase() ?? null
   const inScope = (s: SessionSummary) =>
     scope.kind === 'directory' ? store.directoryKeyOf(s) === scope.key : s.projectID === scope.projectID
-  const filtered = query.start !== null || needle !== null
+  const rootsOnly = query.exact && query.roots
+  const filtered = query.start !== null || needle !== null || rootsOnly
+  const matches = query.exact
+    ? (s: SessionSummary, n: string) => s.title.toLowerCase().includes(n)
+    : (s: SessionSummary, n: string) => s.title.toLowerCase().includes(n) || s.slug.toLowerCase().includes(n) || s.id.toLowerCase().includes(n)
   const passes = (s: SessionSummary) =>
-    (query.start === null || s.timeUpdated >= query.start) &&
-    (needle === null || s.title.toLowerCase().includes(needle) || s.slug.toLowerCase().includes(needle) || s.id.toLowerCase().includes(needle))
+    (query.start === null || s.timeUpdated >= query.start) && (needle === null || matches(s, needle)) && (!rootsOnly || !s.parentID)
 
   if (query.ids) {
     const picked = new Map<string, SessionSummary>()

@@ -2,14 +2,24 @@
 // events and corrected by polling OpenCode, so it can answer instantly and while OpenCode is down.
 
 import { directoryKey } from '../lib/directory-key.js'
-import type { Events } from '../events/index.js'
+import { notice, type Events } from '../events/index.js'
 import type { Logger } from '../lib/log.js'
 import { createSleeper } from '../lib/sleeper.js'
 import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { applyEvent, attentionOf, reconcileAttention, reconcileDirectory, type RuntimeMap, type SessionStatus } from './runtime.js'
 import { isRecord } from '../lib/is-record.js'
+import { createAttentionBook, type AttentionKind, type PendingRequest } from './attention.js'
 
 export type { SessionStatus } from './runtime.js'
+
+/** One pending request as GET /api/attention lists it. */
+export interface AttentionEntry {
+  kind: AttentionKind
+  directory: string | null
+  /** The session's root (itself when it has no parent), so a UI shows a child's requests on its parent. */
+  rootSessionID: string
+  request: PendingRequest['request']
+}
 
 /** How often OpenCode is asked while it is up, so a missed event is corrected within seconds. */
 const RECONCILE_MS = 3000
@@ -20,6 +30,13 @@ const CONCURRENCY = 4
 const POLL_TIMEOUT_MS = 2000
 /** Idle entries without attention are forgotten after this long (the map must not grow forever). */
 const FORGET_IDLE_MS = 30 * 60_000
+/**
+ * After OpenCode comes back, each directory is asked with this deadline, a few times: the first connection
+ * a fresh OpenCode accepts may never be answered (opencode-reference.md §1.4), and a UI must not be left
+ * showing a dead run as busy.
+ */
+const RECOVER_TIMEOUT_MS = 600
+const RECOVER_ATTEMPTS = 4
 
 export interface StatusQuery {
   /** Only sessions of this directory (exact, as OpenCode's own endpoint). */
@@ -34,6 +51,13 @@ export interface StatusIndex {
   merge(directory: string | null, answer: Record<string, unknown>): void
   /** Sessions waiting for a permission or question reply. */
   attention(): Record<string, 'permission' | 'question'>
+  /** Every pending request (of one directory, or all), oldest first. */
+  pending(directory: string | null): AttentionEntry[]
+  /**
+   * Asks OpenCode for the pending requests of one directory (or of every directory worth asking about)
+   * within `timeoutMs`; true when every answer arrived (the book then mirrors OpenCode).
+   */
+  refreshPending(directory: string | null, timeoutMs: number): Promise<boolean>
   reconcileNow(): Promise<void>
   start(): void
   close(): Promise<void>
@@ -48,6 +72,8 @@ export interface StatusDeps {
   candidateDirectories?: () => string[]
   /** The directory OpenCode means when a request names none (a spawned OpenCode's cwd), if known. */
   defaultDirectory: string | null
+  /** A session's root (following parentID); the session itself when unknown. */
+  rootOf?: (sessionId: string) => string
 }
 
 export function createStatusIndex(deps: StatusDeps): StatusIndex {
@@ -58,13 +84,25 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
   let loop: Promise<void> | null = null
   let running: Promise<void> | null = null
 
+  const book = createAttentionBook()
   const offEvents = deps.events.hub.listen((event) => {
     const e = event.data as Parameters<typeof applyEvent>[1]
     if (!e?.payload?.type) return
     applyEvent(map, e)
+    book.applyEvent(e.payload.type, e.payload.properties ?? {}, event.directory)
     if (event.directory) recent.set(event.directory, Date.now())
   })
-  const offConnected = deps.events.onUpstreamConnected(() => void reconcile())
+  const recovery = createRecovery()
+  const offConnected = deps.events.onUpstreamConnected((reconnect) => {
+    if (reconnect) void recovery.recover()
+    else void reconcile()
+  })
+  const offDisconnected = deps.events.onUpstreamDisconnected(() => recovery.atRisk())
+  // OpenCode back after an outage (a restart, or an attached one reachable again): settle at once
+  const offBridge = deps.bridge.onChange((snapshot) => {
+    if (snapshot.state !== 'ready') recovery.atRisk()
+    else void recovery.recover()
+  })
 
   function directoriesToPoll(): string[] {
     const now = Date.now()
@@ -78,28 +116,87 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
     return [...out].slice(0, MAX_DIRECTORIES)
   }
 
-  async function getJson(path: string): Promise<unknown> {
+  async function getJson(path: string, timeoutMs = POLL_TIMEOUT_MS): Promise<unknown> {
     const res = await deps.upstream.request({
       method: 'GET',
       path,
-      signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
-      headersTimeout: POLL_TIMEOUT_MS,
-      bodyTimeout: POLL_TIMEOUT_MS,
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     })
     const text = await res.body.text()
     if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`)
     return JSON.parse(text)
   }
 
-  async function reconcileOne(directory: string): Promise<void> {
+  async function reconcileOne(directory: string, timeoutMs = POLL_TIMEOUT_MS): Promise<void> {
     const q = `directory=${encodeURIComponent(directory)}`
     const [status, permissions, questions] = await Promise.all([
-      getJson(`/session/status?${q}`),
-      getJson(`/permission?${q}`).catch(() => null),
-      getJson(`/question?${q}`).catch(() => null),
+      getJson(`/session/status?${q}`, timeoutMs),
+      getJson(`/permission?${q}`, timeoutMs).catch(() => null),
+      getJson(`/question?${q}`, timeoutMs).catch(() => null),
     ])
     if (isRecord(status)) reconcileDirectory(map, directory, status)
-    if (Array.isArray(permissions) && Array.isArray(questions)) reconcileAttention(map, directory, { permissions, questions })
+    if (Array.isArray(permissions) && Array.isArray(questions)) {
+      reconcileAttention(map, directory, { permissions, questions })
+      book.reconcile(directory, { permissions, questions })
+    }
+  }
+
+  /** Only the pending lists of one directory (for GET /api/attention). */
+  async function pendingOf(directory: string, timeoutMs: number): Promise<void> {
+    const q = `directory=${encodeURIComponent(directory)}`
+    const [permissions, questions] = await Promise.all([getJson(`/permission?${q}`, timeoutMs), getJson(`/question?${q}`, timeoutMs)])
+    if (!Array.isArray(permissions) || !Array.isArray(questions)) throw new Error('unexpected pending lists')
+    reconcileAttention(map, directory, { permissions, questions })
+    book.reconcile(directory, { permissions, questions })
+  }
+
+  /**
+   * Runs after OpenCode went away and came back (a restart, or a stream gap): every session that was busy
+   * or waiting when it went away is reconciled at once, and each one OpenCode now reports idle gets an
+   * `opencode-studio:session-interrupted` notice (the run it was in cannot have finished normally, or
+   * finished unseen).
+   */
+  function createRecovery() {
+    let risk: Map<string, string | null> | null = null
+    let pidAtRisk: number | null = null
+    let pass: Promise<void> | null = null
+    return {
+      atRisk() {
+        if (risk) return
+        risk = new Map()
+        pidAtRisk = deps.bridge.snapshot().pid
+        for (const [id, r] of map) if (r.status.type !== 'idle' || attentionOf(r)) risk.set(id, r.directory)
+      },
+      recover(): Promise<void> {
+        if (!risk || !deps.bridge.target()) return Promise.resolve()
+        pass ??= (async () => {
+          const sessions = risk!
+          const reason = deps.bridge.snapshot().pid !== pidAtRisk ? 'opencode-restarted' : 'stream-reconnected'
+          risk = null
+          const dirs = new Set<string>()
+          for (const d of sessions.values()) if (d) dirs.add(d)
+          await Promise.all([...dirs].map((d) => withRetries(() => reconcileOne(d, RECOVER_TIMEOUT_MS))))
+          for (const [id, directory] of sessions) {
+            const r = map.get(id)
+            if (r && (r.status.type !== 'idle' || attentionOf(r))) continue
+            deps.events.hub.publish(notice('session-interrupted', { sessionID: id, directory, reason }))
+          }
+        })().finally(() => (pass = null))
+        return pass
+      },
+    }
+  }
+
+  async function withRetries(fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn()
+      } catch (err) {
+        if (attempt >= RECOVER_ATTEMPTS || stopped) return deps.log.debug({ reason: String(err) }, 'status recovery failed')
+      }
+    }
   }
 
   /** Asks OpenCode about every directory worth asking about; one pass at a time. */
@@ -151,6 +248,16 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
       }
       return out
     },
+    pending(directory) {
+      const rootOf = deps.rootOf ?? ((id: string) => id)
+      return book.list(directory).map((r) => ({ kind: r.kind, directory: r.directory, rootSessionID: rootOf(r.request.sessionID), request: r.request }))
+    },
+    async refreshPending(directory, timeoutMs) {
+      if (!deps.bridge.target()) return false
+      const dirs = directory !== null ? [directory] : directoriesToPoll()
+      const results = await Promise.allSettled(dirs.map((d) => pendingOf(d, timeoutMs)))
+      return results.every((r) => r.status === 'fulfilled')
+    },
     reconcileNow: () => reconcile(),
     start() {
       loop ??= run()
@@ -159,6 +266,8 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
       stopped = true
       offEvents()
       offConnected()
+      offDisconnected()
+      offBridge()
       sleeper.cancel()
       await loop
       await running

@@ -6,6 +6,7 @@ import { detectStorage, type Detected } from './detect.js'
 import type { StorageReader } from './types.js'
 
 export { summaryFromInfo } from './session-info.js'
+export { detectStorage, type Detected } from './detect.js'
 export type { Consistency } from './consistency.js'
 export type {
   ChangeSet,
@@ -13,6 +14,7 @@ export type {
   MessagePage,
   MessagePageRequest,
   MessageWithParts,
+  PartBytes,
   ReadResult,
   SessionInfo,
   SessionQueries,

@@ -73,6 +73,15 @@ export interface SessionQueries {
   byParentIds(ids: readonly string[]): Promise<ReadResult<SessionSummary[]>>
 }
 
+/** A stored part's JSON text, read by byte ranges (so a part holding a 13 MB data URL is never held whole). */
+export interface PartBytes {
+  /** The JSON text's length in bytes. */
+  readonly size: number
+  /** Bytes [start, start + length) of the JSON text (shorter at the end). */
+  read(start: number, length: number): Promise<Buffer>
+  close(): void
+}
+
 export interface StorageReader {
   readonly kind: StorageKind
   /** The file or folder read. */
@@ -89,6 +98,15 @@ export interface StorageReader {
   getSession(id: string): Promise<ReadResult<SessionInfo | null>>
   getSessions(ids: readonly string[]): Promise<ReadResult<SessionInfo[]>>
   messages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>>
+  /** One message of a session with its parts (OpenCode's `GET /session/:id/message/:messageID`), or null. */
+  message(sessionId: string, messageId: string): Promise<ReadResult<MessageWithParts | null>>
+  /** One part of one message of the session, OpenCode's shape; null when there is no such part. */
+  part(sessionId: string, messageId: string, partId: string): Promise<ReadResult<MessageWithParts['parts'][number] | null>>
+  /**
+   * The part's stored JSON text by ranges; null when there is no such part. Its `url` etc. are as
+   * OpenCode stores them; ids may be absent (SQLite keeps them in columns).
+   */
+  partBytes(sessionId: string, messageId: string, partId: string): Promise<ReadResult<PartBytes | null>>
   /**
    * Calls `onChange` soon after OpenCode writes (a file-system watch); polling stays the safety net, so a
    * watch that cannot be set up (or misses events) only costs latency. Returns the unsubscribe function.

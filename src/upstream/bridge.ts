@@ -2,8 +2,10 @@
 // credentials, whether Studio spawned it or attaches to it.
 
 import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
 import type { OpenCodeConfig } from '../config/index.js'
 import type { Logger } from '../lib/log.js'
+import { fetchOpenCodeDirectory } from './opencode-path.js'
 import { createStateHolder, type BridgeSnapshot } from './state.js'
 import { createAttachSupervisor } from './supervise-attach.js'
 import { createSpawnSupervisor, type Supervisor } from './supervise-spawn.js'
@@ -20,6 +22,12 @@ export interface Bridge {
   /** Where to send requests while OpenCode is ready; null otherwise. */
   target(): UpstreamTarget | null
   onChange(listener: (snapshot: Readonly<BridgeSnapshot>) => void): () => void
+  /**
+   * OpenCode's own directory (its `GET /path`), what it means when a request names none. Asked each
+   * time OpenCode becomes ready; the last answer is kept while it is down. Before OpenCode was ever
+   * reached: a spawned OpenCode's working directory, or null for one Studio attaches to.
+   */
+  directory(): Promise<string | null>
   /** Resolves true once ready, false if `timeoutMs` passes first. */
   whenReady(timeoutMs: number): Promise<boolean>
   /**
@@ -45,8 +53,33 @@ export function createBridge(config: OpenCodeConfig, log: Logger): Bridge {
       ? createSpawnSupervisor({ config, state, log, password: password!, authorization: authorization! })
       : createAttachSupervisor({ origin: `http://${hostForUrl(config.host)}:${config.port}`, authorization, state, log })
 
+  let directory: string | null = config.mode === 'spawn' ? resolve(config.cwd) : null
+  let asking: Promise<void> | null = null
+  /** Tries a few times: /path answers as soon as health does, but a request can still be lost. */
+  const askDirectory = async (origin: string) => {
+    for (let attempt = 0; attempt < 3 && state.get().url === origin; attempt++) {
+      const answer = await fetchOpenCodeDirectory(origin, authorization)
+      if (answer !== null) {
+        if (answer !== directory) log.info({ directory: answer }, 'opencode directory')
+        directory = answer
+        return
+      }
+    }
+    log.warn({ url: origin }, 'opencode did not report its directory')
+  }
+  let wasReady = false
+  state.onChange((s) => {
+    const ready = s.state === 'ready' && s.url !== null
+    if (ready && !wasReady) asking = askDirectory(s.url!).finally(() => (asking = null))
+    wasReady = ready
+  })
+
   return {
     mode: config.mode,
+    async directory() {
+      if (asking) await asking
+      return directory
+    },
     snapshot: state.get,
     target() {
       const s = state.get()

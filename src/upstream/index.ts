@@ -1,2 +1,3 @@
 export { createBridge, type Bridge } from './bridge.js'
 export { createUpstreamClient, type UpstreamClient } from './client.js'
+export { resolveOpenCodeBinary, type ResolvedBinary } from './binary.js'

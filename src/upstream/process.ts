@@ -2,6 +2,7 @@
 // it printed (kept for error reports, bounded so a chatty child cannot grow Studio's memory).
 
 import { spawn } from 'node:child_process'
+import { startWatchdog } from './watchdog.js'
 
 export interface ExitInfo {
   code: number | null
@@ -42,6 +43,8 @@ export function spawnOpenCode(options: SpawnOptions): OpenCodeProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
+  // If Studio dies without stopping it (kill -9), the watchdog stops the group.
+  const watchdog = child.pid === undefined ? null : startWatchdog(child.pid)
   const signalGroup = (signal: NodeJS.Signals) => {
     if (child.pid === undefined) return
     try {
@@ -82,6 +85,7 @@ export function spawnOpenCode(options: SpawnOptions): OpenCodeProcess {
     child.once('exit', (code, signal) => {
       running = false
       signalGroup('SIGKILL') // nothing the leader started may outlive it
+      watchdog?.stop()
       onEarlyExit(new Error(`opencode exited before listening (${signal ?? `code ${code}`})`))
       // let the last output drain into the tail, unless a grandchild keeps the pipes open
       const done = () => resolve({ code, signal })

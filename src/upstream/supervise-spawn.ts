@@ -21,7 +21,8 @@ const FAILURES_BEFORE_UNAVAILABLE = 5
 /** Per-try deadline of the start-up health probe (the first connection may hang, §1.4). */
 const PROBE_TIMEOUT_MS = 2000
 const PROBE_INTERVAL_MS = 150
-const STOP_GRACE_MS = 5000
+/** SIGTERM, then SIGKILL after this: Studio as a whole must be gone within 5 s of its own SIGTERM. */
+const STOP_GRACE_MS = 3000
 /** How long a failed call waits for a dying child's exit to be noticed before answering. */
 const EXIT_WAIT_MS = 300
 

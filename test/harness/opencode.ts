@@ -33,6 +33,8 @@ export interface StartOpenCodeOptions {
   cwd?: string
   /** A fixed port (default: a free one chosen by OpenCode). */
   port?: number
+  /** How long start-up may take (default 30 s; loading the 180 MB binary alone can take that on a busy machine). */
+  startTimeoutMs?: number
 }
 
 const require = createRequire(import.meta.url)
@@ -72,18 +74,19 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
   child.stderr!.on('data', (b: Buffer) => (output += b.toString()))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
 
+  const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS
   try {
     const url = await waitFor(
       () => {
         if (child.exitCode !== null || output.includes('spawn failed')) throw new Error(`opencode did not start: ${output}`)
         return LISTENING_RE.exec(output)?.[1]
       },
-      { timeoutMs: START_TIMEOUT_MS, what: 'opencode to listen' },
+      { timeoutMs, what: 'opencode to listen' },
     )
     const authorization = options.password
       ? `Basic ${Buffer.from(`opencode:${options.password}`).toString('base64')}`
       : undefined
-    const version = await waitFor(() => healthyVersion(url, authorization), { timeoutMs: START_TIMEOUT_MS, what: 'opencode health' })
+    const version = await waitFor(() => healthyVersion(url, authorization), { timeoutMs, what: 'opencode health' })
     return {
       url,
       version,

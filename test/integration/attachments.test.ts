@@ -50,13 +50,24 @@ async function newSession(base = studio.url): Promise<string> {
   return (await call(base, `/api/session?${q()}`, { method: 'POST', body: { title: 'attachments' } })).body.id
 }
 
-/** Sends a prompt through Studio and waits for the model call it causes (matched by a unique marker). */
-async function send(id: string, parts: unknown[], base = studio.url): Promise<{ status: number; body: any; seen: RecordedRequest | null }> {
+/**
+ * Sends a prompt through Studio and finds the model call it caused (matched by a unique marker). The
+ * default route is OpenCode's blocking /message (200 once the turn ended); prompt_async answers 204 at
+ * once, so then the turn is waited for.
+ */
+async function send(
+  id: string,
+  parts: unknown[],
+  base = studio.url,
+  route: 'message' | 'prompt_async' = 'message',
+): Promise<{ status: number; body: any; seen: RecordedRequest | null }> {
   const marker = `m-${randomBytes(4).toString('hex')}`
-  const res = await call(base, `/api/session/${id}/message?${q()}`, { method: 'POST', body: { parts: [{ type: 'text', text: marker }, ...parts] } })
-  if (res.status !== 202) return { ...res, seen: null }
+  const res = await call(base, `/api/session/${id}/${route}?${q()}`, { method: 'POST', body: { parts: [{ type: 'text', text: marker }, ...parts] } })
+  if (res.status !== (route === 'message' ? 200 : 204)) return { ...res, seen: null }
   const seen = await waitFor(() => mock.agentRequests().find((r) => r.lastUser?.text.includes(marker)), { timeoutMs: 20_000, what: 'model call' })
-  await waitFor(async () => (await call(base, `/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { what: 'idle' })
+  if (route === 'prompt_async') {
+    await waitFor(async () => (await call(base, `/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { what: 'idle' })
+  }
   return { ...res, seen }
 }
 
@@ -74,8 +85,10 @@ describe('serverPath attachments', () => {
       { type: 'file', serverPath: 'notes.txt' },
       { type: 'file', serverPath: 'image.png' },
     ])
-    expect(res.status).toBe(202)
-    expect(res.body).toEqual({ queued: true })
+    // OpenCode's own answer to /message: the assistant message and its parts
+    expect(res.status).toBe(200)
+    expect(res.body.info).toMatchObject({ role: 'assistant', sessionID: session, finish: 'stop' })
+    expect(res.body.parts.find((p: { type: string }) => p.type === 'text').text).toContain('ECHO:')
     expect(res.seen!.lastUser!.text).toContain('line one\nline two')
     expect(res.seen!.lastUser!.attachments).toEqual([{ type: 'image_url', mime: 'image/png', bytes: PNG.length, sha256: sha(PNG) }])
     const after = await stats()
@@ -83,9 +96,11 @@ describe('serverPath attachments', () => {
     expect(after.hits - before.hits).toBe(0)
   })
 
-  it('a resend is a hit, and the model gets identical bytes', async () => {
+  it('a resend through prompt_async is a hit (OpenCode\'s 204), and the model gets identical bytes', async () => {
     const before = await stats()
-    const res = await send(session, [{ type: 'file', serverPath: join(ws, 'image.png') }])
+    const res = await send(session, [{ type: 'file', serverPath: join(ws, 'image.png') }], studio.url, 'prompt_async')
+    expect(res.status).toBe(204)
+    expect(res.body).toBeNull()
     expect(res.seen!.lastUser!.attachments).toEqual([{ type: 'image_url', mime: 'image/png', bytes: PNG.length, sha256: sha(PNG) }])
     const after = await stats()
     expect(after.hits - before.hits).toBe(1)
@@ -110,7 +125,7 @@ describe('serverPath attachments', () => {
   it('parts that carry a url lose serverPath and pass unchanged', async () => {
     const url = `data:image/png;base64,${PNG.toString('base64')}`
     const res = await send(session, [{ type: 'file', mime: 'image/png', filename: 'inline.png', url, serverPath: '../nowhere' }])
-    expect(res.status).toBe(202)
+    expect(res.status).toBe(200)
     expect(res.seen!.lastUser!.attachments[0]!.sha256).toBe(sha(PNG))
   })
 })
@@ -189,14 +204,18 @@ describe('uploads', () => {
     }
   })
 
-  it('refuses targets outside the workspace, and uploads that name no workspace', async () => {
+  it('refuses targets outside the workspace and relative workspaces; no workspace means OpenCode\'s own directory', async () => {
     for (const path of ['../escape.txt', '/tmp/escape.txt']) {
       const res = await call(studio.url, `/api/fs/upload?${q()}&path=${encodeURIComponent(path)}`, { method: 'POST', raw: Buffer.from('x') })
       expect(res.status).toBe(400)
       expect(res.body.code).toBe('upload_path_outside_workspace')
     }
     const none = await call(studio.url, `/api/fs/upload?path=x.txt`, { method: 'POST', raw: Buffer.from('x') })
-    expect(none.body.code).toBe('workspace_required')
+    expect(none.status).toBe(200)
+    expect(none.body.path).toBe(join(oc.scratch.workspace, 'x.txt')) // where `opencode serve` runs, not Studio's cwd
+    const relative = await call(studio.url, `/api/fs/upload?directory=ws&path=x.txt`, { method: 'POST', raw: Buffer.from('x') })
+    expect(relative.status).toBe(400)
+    expect(relative.body.code).toBe('directory_not_absolute')
   })
 })
 
@@ -234,7 +253,7 @@ describe('refusals, before anything reaches OpenCode', () => {
 
   it('leaves the session healthy: the next prompt works', async () => {
     const res = await send(session, [{ type: 'file', serverPath: 'notes.txt' }])
-    expect(res.status).toBe(202)
+    expect(res.status).toBe(200)
     const messages = (await call(studio.url, `/api/session/${session}/message?${q()}`)).body as { info: { role: string; error?: unknown } }[]
     const last = messages.filter((m) => m.info.role === 'assistant').at(-1)!
     expect(last.info.error).toBeUndefined()

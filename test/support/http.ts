@@ -10,6 +10,8 @@ export interface CallInit {
   /** Sent as is (wins over `body`). */
   raw?: Buffer | string
   headers?: Record<string, string>
+  /** E.g. an Agent bound to another loopback address. */
+  dispatcher?: Dispatcher
 }
 
 export interface CallResult {
@@ -25,6 +27,7 @@ export async function callJson(url: string, init: CallInit = {}): Promise<CallRe
     method: init.method ?? 'GET',
     headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...init.headers },
     body: init.raw ?? (json ? JSON.stringify(init.body) : null),
+    ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
   })
   const text = await res.body.text()
   return { status: res.statusCode, headers: res.headers, text, body: parse(text) }

@@ -5,7 +5,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { gapFrame, retryFrame, type Events } from '../../events/index.js'
-import { text, type QueryValue } from '../query.js'
+import { strictBool, text, type QueryValue } from '../query.js'
 
 export interface EventRoutesOptions {
   events: Events
@@ -32,7 +32,12 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
     res.write(retryFrame(CLIENT_RETRY_MS))
     // a cursor that is no sequence number cannot be resumed from: say so rather than ignore it
     if (cursor === 'invalid') res.write(gapFrame({ reason: 'cursor-invalid', requestedLastEventId: null, seqAtSubscribe: events.hub.seq(), gapSeq: null }))
-    const subscription = events.hub.subscribe({ lastEventId, directory: text(request.query.directory), sink: res })
+    const subscription = events.hub.subscribe({
+      lastEventId,
+      directory: text(request.query.directory),
+      sink: res,
+      slim: strictBool(request.query.slim),
+    })
     res.once('close', () => subscription.close())
   })
 }

@@ -15,7 +15,9 @@ export interface HealthOptions {
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
-  app.get('/health', async () => {
+  app.get('/health', async (request) => {
+    // behind a password, strangers learn only that Studio is up
+    if (request.studioAnonymous) return { status: 'ok' }
     const oc = options.bridge.snapshot()
     const port = oc.url ? Number(new URL(oc.url).port) : null
     return {

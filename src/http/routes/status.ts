@@ -8,7 +8,8 @@ import type { Events } from '../../events/index.js'
 import type { StatusIndex } from '../../status/index.js'
 import type { UpstreamClient } from '../../upstream/index.js'
 import { passThrough } from '../pass-through.js'
-import { headerDirectory, strictBool, text, type QueryValue } from '../query.js'
+import { namedDirectory, type DefaultDirectory } from '../directory.js'
+import { strictBool, text, type QueryValue } from '../query.js'
 import { isRecord } from '../../lib/is-record.js'
 
 export interface StatusRoutesOptions {
@@ -16,6 +17,8 @@ export interface StatusRoutesOptions {
   events: Events
   upstream: UpstreamClient
   timeoutMs: number
+  /** OpenCode's own directory: what a request naming none means (null until OpenCode was reached). */
+  defaultDirectory: DefaultDirectory
 }
 
 type Query = Record<string, QueryValue>
@@ -26,7 +29,7 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
   app.get<{ Querystring: Query }>('/api/session/status', async (request, reply) => {
     const q = request.query
     const headerDir = request.headers['x-opencode-directory']
-    const directory = text(q.directory) ?? headerDirectory(request.headers)
+    const directory = namedDirectory(request) ?? (await options.defaultDirectory())
     const sessionId = text(q.sessionId)
     const seq = events.hub.seq()
     const local = (source: string) => {

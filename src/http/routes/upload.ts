@@ -2,16 +2,19 @@
 // (streamed, never buffered), registers it in the attachment cache, and tells event-stream clients.
 // Its own plugin scope, because the body must stay unread until the handler streams it.
 
-import { sep } from 'node:path'
+import { isAbsolute, sep } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { uploadAborted, uploadPathRequired, uploadTooLarge, workspaceRequired, type Attachments } from '../../attachments/index.js'
+import { uploadAborted, uploadPathRequired, uploadTooLarge, type Attachments } from '../../attachments/index.js'
 import type { Events } from '../../events/index.js'
+import { directoryNotAbsolute, pickDefault, type DefaultDirectory } from '../directory.js'
 import { headerDirectory, strictBool, text, type QueryValue } from '../query.js'
 
 export interface UploadRoutesOptions {
   attachments: Attachments
   events: Events
   maxFileBytes: number
+  /** OpenCode's own directory: the workspace when a request names none. */
+  defaultDirectory: DefaultDirectory
 }
 
 export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOptions): Promise<void> {
@@ -20,9 +23,10 @@ export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOp
 
   app.post<{ Querystring: Record<string, QueryValue> }>('/api/fs/upload', async (request, reply) => {
     const q = request.query
-    // the header wins over the query, as in the Rust Studio
-    const workspace = headerDirectory(request.headers) ?? text(q.directory)
-    if (!workspace) throw workspaceRequired()
+    // the header wins over the query, as in the Rust Studio; else OpenCode's own directory
+    const named = headerDirectory(request.headers) ?? text(q.directory)
+    if (named !== null && !isAbsolute(named)) throw directoryNotAbsolute(named)
+    const workspace = named ?? pickDefault(await options.defaultDirectory())
     const path = text(q.path)
     if (!path) throw uploadPathRequired()
     if (Number(request.headers['content-length'] ?? 0) > options.maxFileBytes) throw uploadTooLarge(options.maxFileBytes)

@@ -2,7 +2,8 @@
 // API shapes; what this adds is tolerance for files being rewritten, and change detection by scanning
 // folders and comparing each file's mtime and size with the previous look.
 
-import { readdir, stat } from 'node:fs/promises'
+import { open, readdir, stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createConsistencyTracker, type ConsistencyTracker } from '../consistency.js'
 import type { MessageWithParts, SessionInfo, SessionSummary, StorageReader } from '../types.js'
@@ -17,6 +18,7 @@ const CACHE_ENTRIES = 50_000
 /** Files read or stat'ed at once. */
 const CONCURRENCY = 32
 const CHUNK = 500
+const SAFE_ID_RE = /^[\w-]+$/
 
 interface SessionFile {
   path: string
@@ -149,11 +151,61 @@ export function createJsonReader(dataDir: string): StorageReader {
       return { ok: true, value: { entries, total, hasOlder: start > 0 }, consistency: tracker.report() }
     },
 
+    async message(sessionId, messageId) {
+      const tracker = createConsistencyTracker()
+      const { messageRoot: root, partRoot } = messageRoots(dataDir)
+      // ids come from the URL: no separators, no dot names
+      if (!/^[\w-]+$/.test(sessionId) || !/^[\w-]+$/.test(messageId)) return { ok: true, value: null, consistency: null }
+      const path = join(root, sessionId, `${messageId}.json`)
+      const first = await cache.read(path)
+      if (!first.ok && first.kind === 'missing') return { ok: true, value: null, consistency: null }
+      const message = await readMessage(path, join(partRoot, messageId), tracker)
+      return { ok: true, value: message, consistency: tracker.report() }
+    },
+
+    async part(sessionId, messageId, partId) {
+      const path = partPath(sessionId, messageId, partId)
+      if (!path) return { ok: true, value: null, consistency: null }
+      const tracker = createConsistencyTracker()
+      const read = await cache.read(path)
+      if (!read.ok && read.kind === 'missing') return { ok: true, value: null, consistency: null }
+      if (!noteRead(read, tracker) || !isRecord(read.value)) return { ok: false, reason: 'part file unreadable', consistency: tracker.report() }
+      return { ok: true, value: read.value as MessageWithParts['parts'][number], consistency: tracker.report() }
+    },
+
+    async partBytes(sessionId, messageId, partId) {
+      const path = partPath(sessionId, messageId, partId)
+      const handle = path ? await open(path, 'r').catch(() => null) : null
+      if (!handle) return { ok: true, value: null, consistency: null }
+      const size = (await handle.stat()).size
+      return {
+        ok: true,
+        consistency: null,
+        value: {
+          size,
+          async read(start, length) {
+            const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - start)))
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, start)
+            return buffer.subarray(0, bytesRead)
+          },
+          close: () => void handle.close().catch(() => {}),
+        },
+      }
+    },
+
     watch(onChange) {
       return watchPaths(sessionRoots(dataDir), { recursive: true }, onChange)
     },
 
     close() {},
+  }
+
+  /** The part's file, if the message belongs to the session (ids are checked: they come from a URL). */
+  function partPath(sessionId: string, messageId: string, partId: string): string | null {
+    if (![sessionId, messageId, partId].every((id) => SAFE_ID_RE.test(id))) return null
+    const { messageRoot, partRoot } = messageRoots(dataDir)
+    if (!existsSync(join(messageRoot, sessionId, `${messageId}.json`))) return null
+    return join(partRoot, messageId, `${partId}.json`)
   }
 
   async function readMessage(path: string, partDir: string, tracker: ConsistencyTracker): Promise<MessageWithParts | null> {

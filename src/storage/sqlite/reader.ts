@@ -50,6 +50,17 @@ export function createSqliteReader(path: string): StorageReader {
        WHERE session_id = ? AND (time_created < ? OR (time_created = ? AND id < ?))
        ORDER BY time_created DESC, id DESC LIMIT ? OFFSET ?`,
     ),
+    messageById: db.prepare('SELECT id, session_id, time_created, data FROM message WHERE id = ? AND session_id = ?'),
+    partsOfMessage: db.prepare('SELECT id, message_id, data FROM part WHERE message_id = ? ORDER BY id'),
+    part: db.prepare(
+      `SELECT p.id, p.message_id, p.data FROM part p JOIN message m ON m.id = p.message_id
+       WHERE p.id = ? AND p.message_id = ? AND m.session_id = ?`,
+    ),
+    partSize: db.prepare(
+      `SELECT length(CAST(p.data AS BLOB)) FROM part p JOIN message m ON m.id = p.message_id
+       WHERE p.id = ? AND p.message_id = ? AND m.session_id = ?`,
+    ).pluck(),
+    partRange: db.prepare('SELECT substr(CAST(data AS BLOB), ?, ?) FROM part WHERE id = ?').pluck(),
     parts: db.prepare('SELECT id, message_id, data FROM part WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id'),
   }
   let lastVersion: number | null = null
@@ -174,6 +185,47 @@ export function createSqliteReader(path: string): StorageReader {
         else tracker.note('parseSkip')
       }
       return { ok: true, value: { entries, total, hasOlder } satisfies MessagePage, consistency: tracker.report() }
+    },
+
+    async message(sessionId, messageId) {
+      const row = await withRetry(() => q.messageById.get(messageId, sessionId) as MessageRow | undefined)
+      if (!row.ok) return fail(row.reason)
+      if (!row.value) return { ok: true, value: null, consistency: null }
+      const parts = await withRetry(() => q.partsOfMessage.all(messageId) as PartRow[])
+      if (!parts.ok) return fail(parts.reason)
+      const message = toMessage(row.value, parts.value)
+      if (message) return { ok: true, value: message, consistency: null }
+      const tracker = createConsistencyTracker()
+      tracker.note('parseSkip')
+      return { ok: true, value: null, consistency: tracker.report() }
+    },
+
+    async part(sessionId, messageId, partId) {
+      const row = await withRetry(() => q.part.get(partId, messageId, sessionId) as PartRow | undefined)
+      if (!row.ok) return fail(row.reason)
+      if (!row.value) return { ok: true, value: null, consistency: null }
+      const message = toMessage({ id: messageId, session_id: sessionId, data: '{}' }, [row.value])
+      return { ok: true, value: message?.parts[0] ?? null, consistency: null }
+    },
+
+    async partBytes(sessionId, messageId, partId) {
+      const size = await withRetry(() => q.partSize.get(partId, messageId, sessionId) as number | undefined)
+      if (!size.ok) return fail(size.reason)
+      if (size.value === undefined || size.value === null) return { ok: true, value: null, consistency: null }
+      return {
+        ok: true,
+        consistency: null,
+        value: {
+          size: size.value,
+          async read(start, length) {
+            // one bounded slice per call: SQLite reads the value, Studio only ever holds `length` bytes
+            const slice = await withRetry(() => q.partRange.get(start + 1, length, partId) as Buffer | null | undefined)
+            if (!slice.ok) throw new Error(slice.reason)
+            return slice.value ?? Buffer.alloc(0)
+          },
+          close() {},
+        },
+      }
     },
 
     watch(onChange) {

@@ -119,11 +119,15 @@ export interface PartRow {
 export function toMessage(row: MessageRow, parts: PartRow[]): MessageWithParts | null {
   const data = parseJson(row.data)
   if (!isRecord(data)) return null
+  // Ids first, as OpenCode's API puts them (assigned again after the data so the columns win).
+  const ids = { id: row.id, sessionID: row.session_id }
   return {
-    info: { ...data, id: row.id, sessionID: row.session_id },
+    info: Object.assign({ ...ids }, data, ids),
     parts: parts.flatMap((p) => {
       const part = parseJson(p.data)
-      return isRecord(part) ? [{ ...part, id: p.id, sessionID: row.session_id, messageID: p.message_id }] : []
+      if (!isRecord(part)) return []
+      const partIds = { id: p.id, sessionID: row.session_id, messageID: p.message_id }
+      return [Object.assign({ ...partIds }, part, partIds)]
     }),
   }
 }

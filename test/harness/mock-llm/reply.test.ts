@@ -51,8 +51,19 @@ describe('planReply', () => {
       name: 'bash',
       args: '{"command":"echo hi","description":"x"}',
     })
+    const withArray = 'ask [[tool:question {"questions":[{"question":"Which?","options":[{"label":"A"}]}]}]] now'
+    expect(planReply({ messages: [{ role: 'user', content: withArray }], tools: [{}] })).toMatchObject({
+      kind: 'tool',
+      name: 'question',
+      args: '{"questions":[{"question":"Which?","options":[{"label":"A"}]}]}',
+    })
     const after = planReply({ messages: [{ role: 'user', content: text }, { role: 'assistant' }, { role: 'tool', content: 'hi\n' }], tools: [{}] })
     expect(after).toMatchObject({ kind: 'text', text: 'TOOL RESULT: hi\n' })
+  })
+
+  it('takes tool arguments holding arrays (the question tool)', () => {
+    const args = '{"questions":[{"question":"Which?","header":"Pick","options":[{"label":"A","description":"a"}]}]}'
+    expect(planReply({ messages: [{ role: 'user', content: `ask [[tool:question ${args}]] now` }], tools: [{}] })).toMatchObject({ kind: 'tool', name: 'question', args })
   })
 
   it('counts usage from text and attachments, not from body size', () => {

@@ -2,6 +2,7 @@
 // Markers in the last user text steer it (shared/opencode-reference.md §2):
 //   [[delay:MS]] sleep before each streamed chunk   [[chunks:N]] number of content chunks (default 3)
 //   [[error:CODE]] answer HTTP CODE with an OpenAI error body   [[tool:NAME {json}]] call one tool
+//   (the JSON may contain arrays, as long as it never has `]]`)
 
 import { type ChatMessage, countTypes, lastUserMessage, summarizeContent } from './inspect.js'
 
@@ -16,7 +17,8 @@ export interface Usage {
   total_tokens: number
 }
 
-const MARKER_RE = /\[\[(delay|chunks|error|tool):([^\]]*)\]\]/g
+/** A marker's value may hold single `]` (JSON arrays, e.g. the question tool's options) but not `]]`. */
+const MARKER_RE = /\[\[(delay|chunks|error|tool):((?:[^\]]|\](?!\]))*)\]\]/g
 const ECHO_MAX_CHARS = 200
 /** Usage counts text, not body bytes: a big base64 image must not look like a context overflow (§6.4). */
 const TOKENS_PER_ATTACHMENT = 100

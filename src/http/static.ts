@@ -1,0 +1,81 @@
+// Serves the built web UI (web/dist) at `/`: hashed files under /assets/ are cached for a year
+// (immutable), every other GET that is not Studio's or OpenCode's answers index.html, never cached, so
+// deep links like /session/<id> reload into the same screen (history-mode fallback). Nothing is read at
+// start-up: the index is read on first use, so start-up time does not change.
+
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { defineError } from '../lib/errors.js'
+import { routeNotFound } from './errors.js'
+
+export const uiNotBuilt = defineError('ui_not_built', 503, 'The web UI is not built: run `npm run build:web` (npm ci does it)')
+
+export interface StaticOptions {
+  /** The folder holding index.html and assets/ (default: web/dist of this checkout). */
+  root?: string
+}
+
+const DEFAULT_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+/** Paths that belong to Studio or OpenCode: never answered with the UI. */
+const RESERVED = /^\/(api|auth|health|metrics)(\/|$)/
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+}
+
+export async function staticRoutes(app: FastifyInstance, options: StaticOptions): Promise<void> {
+  const root = options.root ?? DEFAULT_ROOT
+  let index: Promise<Buffer> | null = null
+  const readIndex = (): Promise<Buffer> => {
+    // Re-read after a failure (the UI may be built while Studio runs).
+    index ??= readFile(join(root, 'index.html')).catch((err: unknown) => {
+      index = null
+      throw err
+    })
+    return index
+  }
+
+  const sendIndex = async (reply: FastifyReply): Promise<FastifyReply> => {
+    const body = await readIndex().catch(() => {
+      throw uiNotBuilt()
+    })
+    return reply.header('cache-control', 'no-cache, no-store, must-revalidate').type(TYPES['.html']!).send(body)
+  }
+
+  const handler = async (path: string, reply: FastifyReply): Promise<FastifyReply> => {
+    if (RESERVED.test(path)) throw routeNotFound('GET', path)
+    if (path === '/' || path === '/index.html') return sendIndex(reply)
+    const ext = extname(path)
+    // A path that names a file: serve it from dist when it is there (confined to dist), else 404.
+    if (ext !== '') {
+      const file = normalize(join(root, decodeURIComponent(path)))
+      if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) throw routeNotFound('GET', path)
+      const info = await stat(file).catch(() => null)
+      if (!info?.isFile()) throw routeNotFound('GET', path)
+      const immutable = path.startsWith('/assets/')
+      return reply
+        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .header('content-length', info.size)
+        .type(TYPES[ext] ?? 'application/octet-stream')
+        .send(createReadStream(file))
+    }
+    // Anything else is a screen of the app.
+    return sendIndex(reply)
+  }
+
+  app.get('/', (_request, reply) => handler('/', reply))
+  app.get('/*', (request, reply) => handler(request.url.split('?')[0] ?? '/', reply))
+}

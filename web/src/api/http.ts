@@ -1,0 +1,80 @@
+// The typed fetch client: JSON in and out, Studio's seq header read on every answer, errors turned into
+// one readable message (Studio's {error, code} or OpenCode's {name, data.message}).
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export interface Answer<T> {
+  data: T
+  seq: number | null
+  headers: Headers
+}
+
+const TIMEOUT_MS = 20_000
+
+export async function call<T>(path: string, init: RequestInit & { json?: unknown; timeoutMs?: number } = {}): Promise<Answer<T>> {
+  const { json, timeoutMs, ...rest } = init
+  const headers = new Headers(rest.headers)
+  if (json !== undefined) headers.set('content-type', 'application/json')
+  const signal = rest.signal ?? AbortSignal.timeout(timeoutMs ?? TIMEOUT_MS)
+  let res: Response
+  try {
+    res = await fetch(path, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) })
+  } catch (err) {
+    if ((err as Error).name === 'AbortError' && rest.signal?.aborted) throw err
+    throw new ApiError(0, 'Studio is not reachable', 'network')
+  }
+  const seqHeader = res.headers.get('x-opencode-studio-seq')
+  const seq = seqHeader !== null && seqHeader !== '' ? Number(seqHeader) : null
+  const text = await res.text()
+  let body: unknown = null
+  if (text !== '') {
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = text
+    }
+  }
+  if (!res.ok) throw toError(res.status, body)
+  return { data: body as T, seq, headers: res.headers }
+}
+
+export async function get<T>(path: string, signal?: AbortSignal): Promise<Answer<T>> {
+  return call<T>(path, signal ? { signal } : {})
+}
+
+function toError(status: number, body: unknown): ApiError {
+  if (body && typeof body === 'object') {
+    const b = body as { error?: unknown; code?: unknown; name?: unknown; data?: { message?: unknown }; message?: unknown }
+    const code = typeof b.code === 'string' ? b.code : typeof b.name === 'string' ? b.name : null
+    const message =
+      typeof b.error === 'string' ? b.error
+      : typeof b.data?.message === 'string' ? b.data.message
+      : typeof b.message === 'string' ? b.message
+      : `HTTP ${status}`
+    return new ApiError(status, message, code)
+  }
+  if (status === 502 || status === 503) return new ApiError(status, 'OpenCode is not available right now', null)
+  return new ApiError(status, typeof body === 'string' && body.length < 200 && body !== '' ? body : `HTTP ${status}`, null)
+}
+
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const out = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') out.set(k, String(v))
+  const s = out.toString()
+  return s ? `?${s}` : ''
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.message
+  if (err instanceof Error) return err.message
+  return String(err)
+}

@@ -1,0 +1,26 @@
+// Runs queued work once per animation frame (or after 50 ms when the tab is hidden and frames stop), so
+// a burst of events costs one render.
+
+let queued: (() => void)[] = []
+let scheduled = false
+
+function flush(): void {
+  scheduled = false
+  const work = queued
+  queued = []
+  for (const fn of work) fn()
+}
+
+export function onNextFrame(fn: () => void): void {
+  queued.push(fn)
+  if (scheduled) return
+  scheduled = true
+  let done = false
+  const run = (): void => {
+    if (done) return
+    done = true
+    flush()
+  }
+  requestAnimationFrame(run)
+  setTimeout(run, 50)
+}
