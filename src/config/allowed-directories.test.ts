@@ -19,22 +19,23 @@ function allowed(input: Partial<LoadInput> = {}) {
 }
 
 describe('allowedDirectories', () => {
-  it('defaults to any directory while Studio is reachable only from this machine', () => {
+  it('defaults to any directory while Studio is reachable only from this machine, password or not', () => {
     expect(allowed()).toBe('any')
+    expect(allowed({ argv: ['--password', 'pw'] })).toBe('any')
     expect(allowed({ argv: ['--host', 'localhost'] })).toBe('any')
     expect(allowed({ argv: ['--host', '::1'] })).toBe('any')
   })
 
   it("defaults to OpenCode's working directory once other machines can reach Studio", () => {
-    expect(allowed({ argv: ['--host', '0.0.0.0'] })).toEqual([dir])
-    expect(allowed({ argv: ['--host', '192.168.1.5', '--opencode-cwd', '/srv/project'] })).toEqual(['/srv/project'])
+    expect(allowed({ argv: ['--host', '0.0.0.0', '--password', 'pw'] })).toEqual([dir])
+    expect(allowed({ argv: ['--host', '192.168.1.5', '--password', 'pw', '--opencode-cwd', '/srv/project'] })).toEqual(['/srv/project'])
     // a name other machines use (e.g. through a reverse proxy) counts as reachable from elsewhere
     expect(allowed({ argv: ['--allowed-hosts', 'studio.lan'] })).toEqual([dir])
   })
 
   it('takes paths (relative to the current directory, ~ expanded) or * from flag, env and file', () => {
     expect(allowed({ argv: ['--allowed-directories', 'work,~/src,/srv'] })).toEqual([join(dir, 'work'), join(dir, 'src'), '/srv'])
-    expect(allowed({ argv: ['--host', '0.0.0.0', '--allowed-directories', '*'] })).toBe('any')
+    expect(allowed({ argv: ['--host', '0.0.0.0', '--password', 'pw', '--allowed-directories', '*'] })).toBe('any')
     expect(allowed({ env: { HOME: dir, OPENCODE_STUDIO_ALLOWED_DIRECTORIES: '/a,/b' } })).toEqual(['/a', '/b'])
   })
 })
