@@ -12,7 +12,7 @@ import { receiveUpload, type UploadRequest, type UploadResult } from './upload.j
 export type { CacheStats } from './cache.js'
 export type { PreparedPrompt } from './expand.js'
 export type { UploadResult } from './upload.js'
-export { workspaceNotFound, workspaceRequired, uploadPathRequired, uploadTooLarge } from './errors.js'
+export { workspaceNotFound, workspaceRequired, uploadAborted, uploadPathRequired, uploadTooLarge } from './errors.js'
 
 /** Eviction also runs on a timer, so the age cap holds even when nothing new is cached. */
 const EVICT_EVERY_MS = 10 * 60_000

@@ -95,6 +95,11 @@ export function loadConfig(input: LoadInput): LoadResult {
     dataDir: get('dataDir') ?? join(home, '.config', 'opencode-studio'),
     allowedHosts: get('allowedHosts') ?? [],
     allowedOrigins: get('allowedOrigins') ?? [],
+    allowedDirectories: allowedDirectories(get<string[]>('allowedDirectories'), ctx, {
+      host: get('host') ?? '127.0.0.1',
+      allowedHosts: get('allowedHosts') ?? [],
+      cwd: get<string>('opencode.cwd') ?? input.cwd,
+    }),
     maxBodyBytes: get('maxBodyBytes') ?? DEFAULT_MAX_BODY_BYTES,
     logLevel: get('logLevel') ?? 'info',
     password,
@@ -237,4 +242,28 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v)
   }
   return value
+}
+
+/**
+ * The workspaces requests may name. Given: `*` means any, else each entry is a path. Default: any while
+ * Studio is reachable only from this machine (loopback bind, no extra Host names), because a local user
+ * can read those files anyway; only the OpenCode working directory once other machines can reach it,
+ * because then a password is all that stands between a stranger and every file Studio's user can read.
+ */
+function allowedDirectories(
+  given: readonly string[] | undefined,
+  ctx: PathContext,
+  reach: { host: string; allowedHosts: readonly string[]; cwd: string },
+): readonly string[] | 'any' {
+  if (given === undefined) return isLocalOnly(reach.host) && reach.allowedHosts.length === 0 ? 'any' : [reach.cwd]
+  if (given.includes('*')) return 'any'
+  return given.flatMap((entry) => {
+    const parsed = parsePath(entry, ctx) // the list parser already dropped empty entries
+    return parsed.ok ? [parsed.value] : []
+  })
+}
+
+function isLocalOnly(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h === '::1' || /^127\./.test(h)
 }

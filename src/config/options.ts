@@ -145,6 +145,15 @@ export const OPTIONS = [
     describe: 'Extra origins allowed to send state-changing requests (comma separated, e.g. http://localhost:5173).',
   },
   {
+    key: 'allowedDirectories',
+    flag: 'allowed-directories',
+    env: 'OPENCODE_STUDIO_ALLOWED_DIRECTORIES',
+    kind: 'list',
+    defaultText: 'any (`*`) on loopback; the OpenCode working directory when reachable from elsewhere',
+    describe:
+      'Workspaces a request may name (directory / x-opencode-directory), with everything below them; `*` allows any. Others get 403 directory_not_allowed.',
+  },
+  {
     key: 'maxBodyBytes',
     flag: 'max-body-bytes',
     env: 'OPENCODE_STUDIO_MAX_BODY_BYTES',

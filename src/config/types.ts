@@ -13,6 +13,11 @@ export interface Config {
   readonly allowedHosts: readonly string[]
   /** Origins, besides Studio's own, allowed to send state-changing requests. */
   readonly allowedOrigins: readonly string[]
+  /**
+   * Workspaces requests may name (real paths; each allows everything below it), or 'any'. Applies to
+   * Studio's own file routes and to the directory forwarded to OpenCode.
+   */
+  readonly allowedDirectories: readonly string[] | 'any'
   /** Largest request body forwarded to OpenCode. */
   readonly maxBodyBytes: number
   readonly logLevel: LogLevel

@@ -32,6 +32,7 @@ import { staticRoutes } from './static.js'
 import { installCors } from './security/cors.js'
 import { createFrameworkErrorHandler, createRequestCheck, installGuard, toOriginForm } from './security/guard.js'
 import { installBodyIdleTimeout } from './security/body-timeout.js'
+import { installDirectoryPolicy } from './security/directories.js'
 import { createAuth, installAuth } from './security/auth.js'
 import { authRoutes } from './routes/auth.js'
 import { diagnosticsRoutes } from './routes/diagnostics.js'
@@ -113,6 +114,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     ...(deps.now ? { now: deps.now } : {}),
   })
   installAuth(app, auth)
+  // 3c. The workspaces a request may name (after auth: strangers learn nothing about the list).
+  installDirectoryPolicy(app, deps.config.allowedDirectories, deps.config.opencode.cwd)
 
   // 4. Errors are JSON {error, code}; unexpected ones are logged, never shown.
   app.setErrorHandler((err, request, reply) => {

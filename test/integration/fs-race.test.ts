@@ -100,10 +100,13 @@ describe('serverPath races', () => {
     const flipper = startFlipper(mode, join(ws, flipped), join(outside, target))
     const codes = new Map<string, number>()
     let statuses: number[]
+    let n = 0
     try {
       statuses = await hammer(
         async () => {
-          const res = await callJson(`${studio.url}/api/session/${session}/message?${q()}`, {
+          // both prompt routes expand serverPath parts
+          const route = n++ % 2 === 0 ? 'message' : 'prompt_async'
+          const res = await callJson(`${studio.url}/api/session/${session}/${route}?${q()}`, {
             method: 'POST',
             body: { noReply: true, parts: [{ type: 'file', mime: 'text/plain', serverPath }] },
           })

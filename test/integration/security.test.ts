@@ -18,7 +18,9 @@ beforeAll(async () => {
   opencode = await startOpenCode({ llmBaseUrl: mock.baseUrl })
   studio = await startStudioInProcess({
     env: opencode.scratch.env,
-    args: [...attachArgs(opencode), '--allowed-hosts', 'studio.lan,.corp.example', '--allowed-origins', 'http://localhost:5173'],
+    // allowed hosts make Studio reachable from elsewhere, which narrows the default workspaces: these
+    // tests use scratch folders anywhere
+    args: [...attachArgs(opencode), '--allowed-hosts', 'studio.lan,.corp.example', '--allowed-origins', 'http://localhost:5173', '--allowed-directories', '*'],
   })
   await studio.app.bridge.whenReady(10_000)
   port = Number(new URL(studio.url).port)

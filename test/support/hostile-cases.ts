@@ -143,6 +143,17 @@ export const HOSTILE_CASES: HostileCase[] = [
     status: 408,
     code: 'request_timeout',
   },
+  {
+    item: 10,
+    name: 'proxied request whose body stops sending',
+    request: (c) =>
+      (async function* () {
+        yield `POST /api/session?directory=${encodeURIComponent(c.ws)} HTTP/1.1\r\nHost: 127.0.0.1:${c.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n`
+        await sleep(60_000)
+      })(),
+    status: 408,
+    code: 'request_timeout',
+  },
   // 11. smaller
   { item: 11, name: 'status of session __proto__', request: (c) => req(c, 'GET', `/api/session/status?sessionId=__proto__&directory=${encodeURIComponent(c.ws)}`), status: 200, body: {} },
 ]

@@ -50,6 +50,6 @@ function cursorOf(request: FastifyRequest<{ Querystring: Record<string, QueryVal
   const raw = request.headers['last-event-id'] ?? text(request.query.lastEventId) ?? undefined
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim()
   if (value === undefined || value === '') return null
-  if (!/^\d{1,15}$/.test(value)) return 'invalid'
-  return Number(value)
+  const n = Number(value)
+  return /^\d+$/.test(value) && Number.isSafeInteger(n) ? n : 'invalid'
 }

@@ -4,7 +4,7 @@
 
 import { isAbsolute, sep } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { uploadPathRequired, uploadTooLarge, type Attachments } from '../../attachments/index.js'
+import { uploadAborted, uploadPathRequired, uploadTooLarge, type Attachments } from '../../attachments/index.js'
 import type { Events } from '../../events/index.js'
 import { directoryNotAbsolute, pickDefault, type DefaultDirectory } from '../directory.js'
 import { headerDirectory, strictBool, text, type QueryValue } from '../query.js'
@@ -21,7 +21,7 @@ export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOp
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
-  app.post<{ Querystring: Record<string, QueryValue> }>('/api/fs/upload', async (request) => {
+  app.post<{ Querystring: Record<string, QueryValue> }>('/api/fs/upload', async (request, reply) => {
     const q = request.query
     // the header wins over the query, as in the Rust Studio; else OpenCode's own directory
     const named = headerDirectory(request.headers) ?? text(q.directory)
@@ -31,7 +31,16 @@ export async function uploadRoutes(app: FastifyInstance, options: UploadRoutesOp
     if (!path) throw uploadPathRequired()
     if (Number(request.headers['content-length'] ?? 0) > options.maxFileBytes) throw uploadTooLarge(options.maxFileBytes)
 
-    const result = await options.attachments.upload({ source: request.raw, workspace, path, overwrite: strictBool(q.overwrite) })
+    const result = await options.attachments
+      .upload({ source: request.raw, workspace, path, overwrite: strictBool(q.overwrite) })
+      .catch((err: unknown) => {
+        // the client's doing: worth a line, not an error with a stack
+        if (uploadAborted.is(err)) request.log.info({ path }, 'upload aborted by the client')
+        // already answered (the body went quiet and got its 408): nothing more to say
+        if (reply.sent) return null
+        throw err
+      })
+    if (result === null) return reply
     const shown = result.path.split(sep).join('/')
     options.events.hub.publish({
       data: { type: 'opencode-studio:fs-changed', timestamp: Date.now(), properties: { directory: workspace, changeType: 'upload', paths: [shown] } },

@@ -21,13 +21,13 @@ export function installBodyIdleTimeout(app: FastifyInstance, idleMs: number): vo
     const onTimeout = () => {
       clear()
       const res = reply.raw
-      if (!res.headersSent) {
-        const e = requestTimeout()
-        res.writeHead(e.statusCode, { 'content-type': 'application/json', connection: 'close' })
-        res.end(JSON.stringify({ error: e.message, code: e.code }))
-      }
-      res.once('finish', () => socket.destroy())
-      if (res.writableFinished) socket.destroy()
+      const e = requestTimeout()
+      // The request is destroyed explicitly: once its response is finished, Node no longer aborts it
+      // when the socket closes, and a handler still reading the body would wait forever.
+      const stop = () => req.destroy(e) // also closes the connection
+      if (res.headersSent) return stop()
+      res.writeHead(e.statusCode, { 'content-type': 'application/json', connection: 'close' })
+      res.end(JSON.stringify({ error: e.message, code: e.code }), stop)
     }
     socket.setTimeout(idleMs)
     req.on('timeout', onTimeout)
