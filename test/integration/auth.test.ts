@@ -2,6 +2,7 @@
 // clients send it), every way refused, the per-address lockout and its expiry (a test clock, no sleeps),
 // its persistence across a restart, and OpenCode's CLI and SDK working through a protected Studio.
 
+import { spawn } from 'node:child_process'
 import { connect as netConnect, type Socket } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,12 +15,16 @@ import { loadConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/lib/log.js'
 import { hashPassword } from '../../src/lib/password.js'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
-import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { pinnedOpenCodeBin, startOpenCode, type OpenCode } from '../harness/opencode.js'
+import { trackChild } from '../harness/children.js'
+import { waitFor } from '../harness/wait.js'
 import { callJson, type CallInit } from '../support/http.js'
 import { attachArgs, startStudioChild } from '../support/studio.js'
 
 const PASSWORD = 'open sesame'
 const HOUR = 3_600_000
+/** The CLI is a large binary: on a busy machine its start alone takes tens of seconds. */
+const CLI_WAIT_MS = 90_000
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 const GOOD_BASIC = basic('opencode', PASSWORD)
 
@@ -275,6 +280,40 @@ describe("OpenCode's own clients through a protected Studio", () => {
     expect(refused.response.status).toBe(401)
   })
 
+  it('`opencode run --attach <studio>/api -p <password>` gets in; with a wrong password it does not', async () => {
+    const dir = opencode.scratch.dir('cli')
+    const listed = async (title: string) => {
+      const res = await call(`${studio.url}/api/session?directory=${encodeURIComponent(dir)}`, { headers: { authorization: GOOD_BASIC } })
+      if (res.status !== 200) return false
+      return (res.body as { title: string }[]).some((s) => s.title === title)
+    }
+    // The CLI creates its session (titled as asked) through Studio before it prompts: that session
+    // appearing proves its requests got through. It is stopped there: the prompt's answer is not the point.
+    const run = async (password: string, title: string) => {
+      const child = spawn(pinnedOpenCodeBin(), ['run', '--attach', `${studio.url}/api`, '-p', password, '--dir', dir, '--title', title, 'say hi'], {
+        cwd: dir,
+        env: opencode.scratch.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      trackChild(child)
+      let output = ''
+      child.stdout.on('data', (b: Buffer) => (output += b.toString()))
+      child.stderr.on('data', (b: Buffer) => (output += b.toString()))
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      const outcome = await Promise.race([
+        waitFor(() => listed(title), { timeoutMs: CLI_WAIT_MS, intervalMs: 250, what: `session "${title}"` }).then(() => 'session created' as const),
+        exited.then((code) => `exited ${code}` as const),
+      ])
+      child.kill('SIGKILL')
+      await exited
+      return { outcome, output }
+    }
+    const ok = await run(PASSWORD, 'cli with password')
+    expect(ok.outcome, ok.output).toBe('session created')
+    const bad = await run('wrong', 'cli with a wrong password')
+    expect(bad.outcome, bad.output).toMatch(/^exited/)
+    expect(await listed('cli with a wrong password')).toBe(false)
+  }, 2 * CLI_WAIT_MS + 30_000)
 })
 
 describe('binding beyond loopback', () => {

@@ -14,6 +14,10 @@ import { REPO_ROOT, startStudioChild, waitStudioReady } from '../support/studio.
 
 /** The issue's bound: a stopped Studio takes its OpenCode down within 5 s (a stall would be the 10 s+ kind). */
 const STOP_BOUND_MS = 5000
+/** Starting is not what these tests are about: on a loaded machine OpenCode may take well over 30 s. */
+const START_MS = 120_000
+const START_ARGS = ['--opencode-start-timeout-ms', String(START_MS)]
+const ready = (url: string) => waitStudioReady(url, { timeoutMs: START_MS })
 
 let mock: MockLlm
 let scratch: Scratch
@@ -46,7 +50,7 @@ function watchdogsFor(pid: number): number[] {
 const gone = (pid: number, what: string) => waitFor(() => hasExited(pid), { timeoutMs: STOP_BOUND_MS, intervalMs: 20, what })
 
 async function npmStart() {
-  const child = spawn('npm', ['start', '--', '--port', '0', '--opencode-cwd', scratch.workspace], {
+  const child = spawn('npm', ['start', '--', '--port', '0', '--opencode-cwd', scratch.workspace, ...START_ARGS], {
     cwd: REPO_ROOT,
     env: scratch.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,8 +60,8 @@ async function npmStart() {
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()))
   child.stderr!.on('data', (b: Buffer) => (output += b.toString()))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const url = await waitFor(() => /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1], { timeoutMs: 30_000, what: 'npm start to listen' })
-  const health = await waitStudioReady(url)
+  const url = await waitFor(() => /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1], { timeoutMs: START_MS, what: 'npm start to listen' })
+  const health = await ready(url)
   return { npm: child, exited, studioPid: health.studio.pid as number, opencodePid: health.opencode.pid as number }
 }
 
@@ -79,15 +83,15 @@ describe('npm start', () => {
         if (!hasExited(run.opencodePid)) process.kill(run.opencodePid, 'SIGKILL')
         run.npm.kill('SIGKILL')
       }
-    })
+    }, 3 * START_MS)
   }
 })
 
-describe('Studio itself', () => {
+describe('Studio itself', { timeout: 3 * START_MS }, () => {
   it('SIGTERM stops Studio and OpenCode within 5 s and retires the watchdog', async () => {
-    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace] })
+    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace, ...START_ARGS] })
     try {
-      const pid = (await waitStudioReady(studio.url)).opencode.pid as number
+      const pid = (await ready(studio.url)).opencode.pid as number
       expect(watchdogsFor(pid)).toHaveLength(1)
       studio.process.kill('SIGTERM')
       await gone(studio.pid, 'studio gone')
@@ -100,10 +104,10 @@ describe('Studio itself', () => {
   })
 
   it('kill -9 of Studio: the watchdog stops the orphaned OpenCode', async () => {
-    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace] })
+    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace, ...START_ARGS] })
     let opencodePid = 0
     try {
-      opencodePid = (await waitStudioReady(studio.url)).opencode.pid as number
+      opencodePid = (await ready(studio.url)).opencode.pid as number
       const [watchdog] = watchdogsFor(opencodePid)
       expect(watchdog).toBeGreaterThan(0)
       studio.process.kill('SIGKILL')
@@ -118,16 +122,16 @@ describe('Studio itself', () => {
   })
 
   it('a restarted OpenCode gets a fresh watchdog and the old one is retired', async () => {
-    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace] })
+    const studio = await startStudioChild({ env: scratch.env, args: ['--opencode-cwd', scratch.workspace, ...START_ARGS] })
     try {
-      const first = (await waitStudioReady(studio.url)).opencode.pid as number
+      const first = (await ready(studio.url)).opencode.pid as number
       const [oldWatchdog] = watchdogsFor(first)
       process.kill(first, 'SIGKILL')
       await gone(oldWatchdog!, 'old watchdog retired')
       const second: number = await waitFor(async () => {
-        const h = await waitStudioReady(studio.url)
+        const h = await ready(studio.url)
         return h.opencode.pid !== first ? (h.opencode.pid as number) : null
-      }, { timeoutMs: 30_000, what: 'restarted opencode' })
+      }, { timeoutMs: START_MS, what: 'restarted opencode' })
       expect(watchdogsFor(second)).toHaveLength(1)
     } finally {
       await studio.stop()
