@@ -45,7 +45,7 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
   config.permission = { ...config.permission, bash: 'ask' }
   writeFileSync(scratch.configFile, JSON.stringify(config, null, 2))
   options.prepareData?.(scratch.dataDir)
-  const oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch })
+  const oc = await startWithRetry(() => startOpenCode({ llmBaseUrl: mock.baseUrl, scratch }))
   const port = oc.port
   const ws = scratch.dir('project')
   const studio = await startStudioInProcess({
@@ -90,7 +90,7 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
       await world.oc.stop()
     },
     async startOpenCode() {
-      world.oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, port })
+      world.oc = await startWithRetry(() => startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, port }))
     },
     async close() {
       await browser.close().catch(() => undefined)
@@ -102,4 +102,13 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
     },
   }
   return world
+}
+
+/** OpenCode's start-up can outlast the harness's 30 s on a machine shared by many test runs: one retry. */
+async function startWithRetry(start: () => Promise<OpenCode>): Promise<OpenCode> {
+  try {
+    return await start()
+  } catch {
+    return start()
+  }
 }
