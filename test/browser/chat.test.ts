@@ -5,12 +5,15 @@
 
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Page } from 'playwright-core'
 import { waitFor } from '../harness/wait.js'
 import { makePng } from '../support/png.js'
 import { seedMessages } from './seed.js'
 import { SCREENSHOTS, startWorld, type World } from './env.js'
+
+// Each scenario waits on the real OpenCode and a browser: give them room on a busy machine.
+vi.setConfig({ testTimeout: 240_000 })
 
 let world: World
 let page: Page
@@ -20,7 +23,7 @@ let toolSession = ''
 beforeAll(async () => {
   world = await startWorld()
   page = await world.page()
-}, 240_000)
+}, 400_000)
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: join(SCREENSHOTS, '..', '..', '.tmp', `fail-${ctx.task.name.slice(0, 40)}.png`) }).catch(() => undefined)
@@ -79,7 +82,8 @@ describe('chat', () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true })
     })
     await send(page, 'hello stream [[delay:700]] [[chunks:6]]')
-    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    // The first prompt in a directory also starts OpenCode's instance there and names the session.
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 150_000 })
     const texts: string[] = await page.evaluate(() => (window as any).__replyTexts)
     // Several growing prefixes were painted before the whole text: it streamed.
     const final = texts[texts.length - 1]!

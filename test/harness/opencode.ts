@@ -33,6 +33,8 @@ export interface StartOpenCodeOptions {
   cwd?: string
   /** A fixed port (default: a free one chosen by OpenCode). */
   port?: number
+  /** How long to wait for it to listen and answer (default 30 s). */
+  startTimeoutMs?: number
 }
 
 const require = createRequire(import.meta.url)
@@ -78,12 +80,12 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
         if (child.exitCode !== null || output.includes('spawn failed')) throw new Error(`opencode did not start: ${output}`)
         return LISTENING_RE.exec(output)?.[1]
       },
-      { timeoutMs: START_TIMEOUT_MS, what: 'opencode to listen' },
+      { timeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS, what: 'opencode to listen' },
     )
     const authorization = options.password
       ? `Basic ${Buffer.from(`opencode:${options.password}`).toString('base64')}`
       : undefined
-    const version = await waitFor(() => healthyVersion(url, authorization), { timeoutMs: START_TIMEOUT_MS, what: 'opencode health' })
+    const version = await waitFor(() => healthyVersion(url, authorization), { timeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS, what: 'opencode health' })
     return {
       url,
       version,
