@@ -1,19 +1,29 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The web UI in a real browser against Studio + the real OpenCode + the mock LLM: sessions, streaming,
 // attachments, permissions and questions, stop, reload, two tabs. Screenshots go to docs/screenshots/.
 
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Page } from 'playwright-core'
+import { waitFor } from '../harness/wait.js'
+import { makePng } from '../support/png.js'
+import { seedMessages } from './seed.js'
 import { SCREENSHOTS, startWorld, type World } from './env.js'
+
+// Each scenario waits on the real OpenCode and a browser: give them room on a busy machine.
+vi.setConfig({ testTimeout: 240_000 })
 
 let world: World
 let page: Page
+/** The session with the bash tool call (for the dark-mode screenshot). */
+let toolSession = ''
 
 beforeAll(async () => {
   world = await startWorld()
   page = await world.page()
-}, 120_000)
+}, 400_000)
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: join(SCREENSHOTS, '..', '..', '.tmp', `fail-${ctx.task.name.slice(0, 40)}.png`) }).catch(() => undefined)
@@ -42,6 +52,19 @@ async function send(p: Page, text: string): Promise<void> {
   await box.press('Enter')
 }
 
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+async function api(path: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
+  const res = await fetch(`${world.studio.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: init.body !== undefined ? { 'content-type': 'application/json' } : {},
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  })
+  return res.json()
+}
+
+const q = () => `directory=${encodeURIComponent(world.ws)}`
+
 const lastAssistant = (p: Page) => p.locator('article[data-role="assistant"]').last()
 
 describe('chat', () => {
@@ -58,8 +81,9 @@ describe('chat', () => {
 
       }).observe(document.body, { subtree: true, childList: true, characterData: true })
     })
-    await send(page, 'hello stream [[delay:300]] [[chunks:8]]')
-    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    await send(page, 'hello stream [[delay:700]] [[chunks:6]]')
+    // The first prompt in a directory also starts OpenCode's instance there and names the session.
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 150_000 })
     const texts: string[] = await page.evaluate(() => (window as any).__replyTexts)
     // Several growing prefixes were painted before the whole text: it streamed.
     const final = texts[texts.length - 1]!
@@ -68,5 +92,179 @@ describe('chat', () => {
     expect(partials.length).toBeGreaterThanOrEqual(2)
     expect(await lastAssistant(page).textContent()).toContain('ECHO: hello stream')
     await page.screenshot({ path: join(SCREENSHOTS, 'chat.png') })
+  })
+
+  it('attaches a PNG by the picker and one by drop: the model gets their exact bytes; a refused type says why', async () => {
+    await newSessionInProject(page)
+    const picked = makePng(24, 24, 11)
+    const dropped = makePng(32, 16, 12)
+    await page.locator('[data-testid="file-input"]').setInputFiles({ name: 'picked.png', mimeType: 'image/png', buffer: picked })
+    const b64 = dropped.toString('base64')
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
+      const dt = new DataTransfer()
+      dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }))
+      return dt
+    }, b64)
+    await page.dispatchEvent('form.composer', 'drop', { dataTransfer })
+    await waitFor(async () => (await page.locator('.att[data-state="ready"]').count()) === 2, { timeoutMs: 20_000, what: 'two uploads' })
+    // A type OpenCode cannot take is refused with its reason, before any upload.
+    await page.locator('[data-testid="file-input"]').setInputFiles({ name: 'icon.ico', mimeType: 'image/x-icon', buffer: Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, 0, 0]) })
+    await expect.poll(() => page.getByTestId('composer-notice').textContent()).toContain('ICO icons cannot be sent')
+    expect(await page.locator('.att').count()).toBe(2)
+    const marker = `pictures-${Date.now()}`
+    await send(page, `${marker} two pictures`)
+    const seen = await waitFor(() => world.mock.agentRequests().find((r) => r.lastUser?.text.includes(marker)), { timeoutMs: 45_000, what: 'the model call' })
+    const digests = seen.lastUser!.attachments.map((a) => a.sha256).sort()
+    expect(digests).toEqual([sha(picked), sha(dropped)].sort())
+    // The page never holds the bytes as a data URL: thumbnails come from the raw route.
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    await page.reload()
+    const srcs = await page.locator('article[data-role="user"] img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src))
+    expect(srcs.length).toBe(2)
+    for (const src of srcs) expect(src).toMatch(/\/part\/prt_[^/]+\/raw$/)
+    expect(await page.content()).not.toContain('data:image/png;base64')
+  })
+
+  it('asks before bash: the card appears, Allow once runs the tool; Deny ends it with an error', async () => {
+    const id = await newSessionInProject(page)
+    toolSession = id
+    await send(page, '[[tool:bash {"command":"echo allowed-ran","description":"Echo a marker"}]]')
+    const card = page.locator('[data-kind="permission"]')
+    await card.waitFor({ timeout: 45_000 })
+    expect(await card.textContent()).toContain('echo allowed-ran')
+    expect(await page.title()).toMatch(/^\(1\)/)
+    await expect.poll(() => page.locator(`.sidebar [data-session-id="${id}"] .badge`).first().textContent()).toBe('1')
+    await page.screenshot({ path: join(SCREENSHOTS, 'attention.png') })
+    await card.getByRole('button', { name: 'Allow once' }).click()
+    const tool = page.locator('[data-tool="bash"]').first()
+    await expect.poll(() => tool.getAttribute('data-status'), { timeout: 45_000 }).toBe('completed')
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    await tool.getByRole('button').first().click()
+    expect(await tool.textContent()).toContain('allowed-ran')
+    await page.screenshot({ path: join(SCREENSHOTS, 'tool-expanded.png') })
+    expect(await page.locator('[data-kind="permission"]').count()).toBe(0)
+
+    await send(page, '[[tool:bash {"command":"echo denied-ran","description":"Echo another"}]]')
+    const second = page.locator('[data-kind="permission"]')
+    await second.waitFor({ timeout: 45_000 })
+    await second.getByRole('button', { name: 'Deny', exact: true }).click()
+    const denied = page.locator('[data-tool="bash"]').nth(1)
+    await expect.poll(() => denied.getAttribute('data-status'), { timeout: 45_000 }).toBe('error')
+    expect(await page.locator('[data-kind="permission"]').count()).toBe(0)
+  })
+
+  it('answers a question: the form takes the answer and the turn completes', async () => {
+    await newSessionInProject(page)
+    const question = { questions: [{ question: 'Which color?', header: 'Color', options: [{ label: 'Blue', description: 'calm' }, { label: 'Red', description: 'bold' }] }] }
+    await send(page, `[[tool:question ${JSON.stringify(question)}]]`)
+    const form = page.locator('[data-kind="question"]')
+    await form.waitFor({ timeout: 45_000 })
+    await form.getByLabel('Blue').check()
+    await form.getByRole('button', { name: 'Answer' }).click()
+    await expect.poll(() => lastAssistant(page).textContent(), { timeout: 45_000 }).toContain('TOOL RESULT')
+    expect(await lastAssistant(page).textContent()).toContain('Blue')
+    expect(await page.locator('[data-kind="question"]').count()).toBe(0)
+  })
+
+  it('stops a slow reply and marks it stopped', async () => {
+    await newSessionInProject(page)
+    await send(page, 'slow one [[delay:700]] [[chunks:40]]')
+    await expect.poll(() => lastAssistant(page).locator('.md').first().textContent().catch(() => ''), { timeout: 45_000 }).toContain('ECHO')
+    await page.locator('.composer').getByRole('button', { name: '■ Stop' }).click()
+    await lastAssistant(page).getByText('stopped').waitFor({ timeout: 30_000 })
+    expect(await page.locator('.composer').getByRole('button', { name: '■ Stop' }).count()).toBe(0)
+  })
+
+  it('reloads on /session/<id> into the same session, at the bottom, with the draft kept', async () => {
+    const id = await newSessionInProject(page)
+    await send(page, 'first [[chunks:2]]')
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    const title = await page.getByTestId('session-title').textContent()
+    await page.getByRole('textbox', { name: 'Message' }).fill('a draft that must survive')
+    await page.waitForTimeout(400)
+    await page.reload()
+    expect(page.url()).toContain(`/session/${id}`)
+    await expect.poll(() => page.getByTestId('session-title').textContent()).toBe(title)
+    expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('a draft that must survive')
+    await lastAssistant(page).locator('.meta').waitFor()
+    const gap = await page.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
+    expect(gap).toBeLessThanOrEqual(80)
+  })
+
+  it('shows a session created in one tab in the other', async () => {
+    const other = await world.page()
+    await other.goto('/')
+    await other.locator('.sidebar .dir').first().waitFor()
+    const id = await newSessionInProject(page)
+    await other.locator(`.sidebar [data-session-id="${id}"]`).first().waitFor({ timeout: 20_000 })
+    await other.close()
+  })
+
+  it('shows the tree in the sidebar, and the same screen in dark mode', async () => {
+    const parent = await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'Refactor the parser' } })
+    await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'Explore tokenizer (@explore subagent)', parentID: parent.id } })
+    await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'Write tests (@general subagent)', parentID: parent.id } })
+    await page.goto(`/session/${parent.id}`)
+    const row = page.locator(`.sidebar [data-session-id="${parent.id}"]`).first()
+    await row.getByRole('button', { name: 'Expand sub-sessions' }).click({ timeout: 20_000 })
+    await page.getByText('Write tests (@general subagent)').waitFor()
+    await page.screenshot({ path: join(SCREENSHOTS, 'sidebar.png') })
+    const dark = await world.page({ dark: true })
+    await dark.goto(`/session/${toolSession}`)
+    await dark.locator('article[data-role="assistant"] .meta').first().waitFor({ timeout: 20_000 })
+    await dark.locator('[data-tool="bash"]').first().getByRole('button').first().click()
+    expect(await dark.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 20, 24)')
+    await dark.screenshot({ path: join(SCREENSHOTS, 'dark.png') })
+    await dark.close()
+  })
+
+  it('scrolls a 2,000-message session to its top, loading older pages, without duplicates or gaps', async () => {
+    const s = await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'A very long session' } })
+    const seeded = seedMessages(world.oc.scratch.dataDir, s.id, 2000)
+    await page.goto(`/session/${s.id}`)
+    await page.getByText('Seeded message 01999').waitFor({ timeout: 20_000 })
+    const seen = new Set<string>()
+    const timeline = page.getByTestId('timeline')
+    for (let step = 0; step < 2000; step++) {
+      const { ids, top, done } = await timeline.evaluate((el) => {
+        const ids = [...el.querySelectorAll('article[data-message-id]')].map((a) => a.getAttribute('data-message-id')!)
+        const done = el.querySelector('.older')?.textContent?.includes('Start of the session') ?? false
+        el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight * 0.8)
+        return { ids, top: el.scrollTop, done }
+      })
+      // What is painted is in order, oldest first, and never twice.
+      expect(ids).toEqual([...ids].sort())
+      expect(new Set(ids).size).toBe(ids.length)
+      for (const id of ids) seen.add(id)
+      if (done && top === 0 && seen.has(seeded[0]!)) break
+      await page.waitForTimeout(40)
+    }
+    expect(seen.size).toBe(2000)
+    expect([...seen].sort()).toEqual(seeded)
+  })
+})
+
+describe('when OpenCode goes away', () => {
+  it('shows the banner, keeps stored sessions browsable, refuses a prompt clearly, and recovers', async () => {
+    await page.goto(`/session/${toolSession}`)
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 20_000 })
+    await world.stopOpenCode()
+    const banner = page.getByTestId('banner')
+    await banner.waitFor({ timeout: 30_000 })
+    expect(await banner.textContent()).toMatch(/OpenCode is (unavailable|restarting|starting) — showing stored sessions/)
+    // Stored sessions and their messages stay browsable.
+    await page.locator('.sidebar a', { hasText: 'ECHO: hello stream' }).first().click()
+    await lastAssistant(page).getByText('ECHO: hello stream').waitFor({ timeout: 20_000 })
+    await page.screenshot({ path: join(SCREENSHOTS, 'offline.png') })
+    // A prompt is refused with the reason, and the text stays in the composer.
+    await send(page, 'while down')
+    await expect.poll(() => page.getByTestId('composer-notice').textContent()).toContain('Not sent')
+    expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('while down')
+
+    await world.startOpenCode()
+    await banner.waitFor({ state: 'detached', timeout: 90_000 })
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter')
+    await expect.poll(() => lastAssistant(page).textContent(), { timeout: 45_000 }).toContain('ECHO: while down')
   })
 })

@@ -12,6 +12,8 @@ import { createScratch } from '../harness/scratch.js'
 import { attachArgs, REPO_ROOT, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** OpenCode can take over 30 s to start on a machine shared by many test runs. */
+const START_MS = 90_000
 export const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots')
 
 /** Builds web/dist when it is missing (npm ci builds it; a fresh checkout may not have). */
@@ -45,7 +47,7 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
   config.permission = { ...config.permission, bash: 'ask' }
   writeFileSync(scratch.configFile, JSON.stringify(config, null, 2))
   options.prepareData?.(scratch.dataDir)
-  const oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch })
+  const oc = await startWithRetry(() => startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, startTimeoutMs: START_MS }))
   const port = oc.port
   const ws = scratch.dir('project')
   const studio = await startStudioInProcess({
@@ -90,7 +92,7 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
       await world.oc.stop()
     },
     async startOpenCode() {
-      world.oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, port })
+      world.oc = await startWithRetry(() => startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, port, startTimeoutMs: START_MS }))
     },
     async close() {
       await browser.close().catch(() => undefined)
@@ -102,4 +104,13 @@ export async function startWorld(options: { prepareData?: (dataDir: string) => v
     },
   }
   return world
+}
+
+/** OpenCode's start-up can outlast the harness's 30 s on a machine shared by many test runs: one retry. */
+async function startWithRetry(start: () => Promise<OpenCode>): Promise<OpenCode> {
+  try {
+    return await start()
+  } catch {
+    return start()
+  }
 }

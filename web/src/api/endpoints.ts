@@ -55,7 +55,8 @@ export const api = {
   deleteSession: (id: string, directory: string) => call<boolean>(`/api/session/${enc(id)}${qs({ directory })}`, { method: 'DELETE' }),
   abort: (id: string, directory: string) => call<boolean>(`/api/session/${enc(id)}/abort${qs({ directory })}`, { method: 'POST' }),
   promptAsync: (id: string, directory: string, body: Record<string, unknown>) =>
-    call<null>(`/api/session/${enc(id)}/prompt_async${qs({ directory })}`, { method: 'POST', json: body }),
+    // OpenCode answers once the directory's instance is up, which can take long the first time.
+    call<null>(`/api/session/${enc(id)}/prompt_async${qs({ directory })}`, { method: 'POST', json: body, timeoutMs: 120_000 }),
   command: (id: string, directory: string, body: Record<string, unknown>) =>
     call<unknown>(`/api/session/${enc(id)}/command${qs({ directory })}`, { method: 'POST', json: body, timeoutMs: 600_000 }),
   providers: (directory: string) => get<ProvidersAnswer>(`/api/config/providers${qs({ directory })}`),

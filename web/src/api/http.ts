@@ -30,6 +30,7 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
     res = await fetch(path, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) })
   } catch (err) {
     if ((err as Error).name === 'AbortError' && rest.signal?.aborted) throw err
+    if ((err as Error).name === 'TimeoutError') throw new ApiError(0, 'no answer in time', 'timeout')
     throw new ApiError(0, 'Studio is not reachable', 'network')
   }
   const seqHeader = res.headers.get('x-opencode-studio-seq')

@@ -26,14 +26,14 @@ export function toolSummary(state: ToolState): string {
 
 export const TOOL_ICONS: Record<string, string> = {
   bash: '$',
-  read: '📄',
+  read: '≡',
   write: '✎',
   edit: '✎',
-  glob: '🔍',
-  grep: '🔍',
-  list: '📁',
+  glob: '*',
+  grep: '/',
+  list: '▤',
   task: '↳',
-  webfetch: '🌐',
-  todowrite: '☑',
+  webfetch: '⇣',
+  todowrite: '☐',
   question: '?',
 }

@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toErrorReply } from './errors.js'
+import { staticRoutes } from './static.js'
+
+let root: string
+let app: FastifyInstance
+
+async function build(dir: string): Promise<FastifyInstance> {
+  const f = Fastify()
+  f.setErrorHandler((err, _request, reply) => {
+    const out = toErrorReply(err)
+    return reply.code(out.statusCode).send(out.body)
+  })
+  f.get('/health', async () => ({ ok: true }))
+  f.all('/api/*', async () => ({ proxied: true }))
+  await f.register(staticRoutes, { root: dir })
+  return f
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'ocs-static-'))
+  mkdirSync(join(root, 'assets'))
+  writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div>')
+  writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)')
+  writeFileSync(join(root, 'favicon.svg'), '<svg/>')
+  writeFileSync(join(tmpdir(), 'ocs-static-secret.txt'), 'TOP-SECRET-CONTENT')
+  app = await build(root)
+})
+
+afterAll(async () => {
+  await app.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('the web UI route', () => {
+  it('answers / and deep links with index.html, never cached', async () => {
+    for (const url of ['/', '/session/ses_abc', '/session/ses_abc?x=1']) {
+      const res = await app.inject({ url })
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toContain('text/html')
+      expect(res.headers['cache-control']).toContain('no-cache')
+      expect(res.body).toContain('<div id="app">')
+    }
+  })
+
+  it('serves hashed assets as immutable and other files revalidated', async () => {
+    const asset = await app.inject({ url: '/assets/index-abc123.js' })
+    expect(asset.statusCode).toBe(200)
+    expect(asset.headers['content-type']).toContain('text/javascript')
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    const icon = await app.inject({ url: '/favicon.svg' })
+    expect(icon.headers['cache-control']).toBe('no-cache')
+  })
+
+  it('leaves /api and /health alone and 404s missing files and escapes', async () => {
+    expect((await app.inject({ url: '/api/anything' })).json()).toEqual({ proxied: true })
+    expect((await app.inject({ url: '/health' })).json()).toEqual({ ok: true })
+    expect((await app.inject({ url: '/auth/nothing' })).statusCode).toBe(404)
+    expect((await app.inject({ url: '/metrics/x' })).statusCode).toBe(404)
+    expect((await app.inject({ url: '/assets/missing-1.js' })).statusCode).toBe(404)
+    const escape = await app.inject({ url: '/..%2F..%2Focs-static-secret.txt' })
+    expect(escape.statusCode).toBe(404)
+    expect(escape.body).not.toContain('TOP-SECRET-CONTENT')
+  })
+
+  it('says the UI is not built when web/dist is missing', async () => {
+    const bare = await build(join(root, 'nope'))
+    const res = await bare.inject({ url: '/session/x' })
+    expect(res.statusCode).toBe(503)
+    expect(res.json().code).toBe('ui_not_built')
+    await bare.close()
+  })
+})
