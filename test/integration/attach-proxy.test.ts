@@ -100,9 +100,13 @@ describe('generic proxy', () => {
   })
 
   it('answers unknown Studio routes with a JSON 404, not a stack trace', async () => {
-    const res = await json(`${studio.url}/nope`)
+    // (a GET of any other path is a screen of the web UI: history-mode fallback)
+    const res = await json(`${studio.url}/auth/nope`)
     expect(res.status).toBe(404)
-    expect(res.body).toEqual({ error: 'No route for GET /nope', code: 'not_found' })
+    expect(res.body).toEqual({ error: 'No route for GET /auth/nope', code: 'not_found' })
+    const post = await json(`${studio.url}/nope`, { method: 'POST', body: {} })
+    expect(post.status).toBe(404)
+    expect(post.body).toEqual({ error: 'No route for POST /nope', code: 'not_found' })
   })
 })
 

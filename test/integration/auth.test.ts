@@ -45,6 +45,8 @@ async function startStudio(args: string[]): Promise<Running> {
   if (loaded.kind !== 'config') throw new Error('no config')
   const app = await createApp(loaded.config, { log: createLogger('silent'), now })
   const url = await app.start()
+  // Studio attaches: until OpenCode is reached its default directory is unknown (503 for lists naming none)
+  await app.bridge.whenReady(20_000)
   const r = { app, url }
   running.push(r)
   return r
