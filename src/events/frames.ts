@@ -6,6 +6,14 @@ export function eventFrame(seq: number, data: string): Buffer {
   return Buffer.from(`id: ${seq}\ndata: ${data}\n\n`)
 }
 
+/** An event that is relayed but not numbered (no `id:`): it does not move a client's cursor. */
+export function bareFrame(data: string): Buffer {
+  return Buffer.from(`data: ${data}\n\n`)
+}
+
+/** OpenCode opens its streams with this greeting (opencode-reference.md §5.1); so does Studio's. */
+export const CONNECTED_FRAME = Buffer.from('data: {"payload":{"type":"server.connected","properties":{}}}\n\n')
+
 export const HEARTBEAT_FRAME = Buffer.from('event: heartbeat\ndata: {}\n\n')
 
 export interface GapInfo {

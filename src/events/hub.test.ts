@@ -181,6 +181,26 @@ describe('event hub', () => {
     expect(hub.publish({ data: 1, directory: null })).toBe(hub.firstSeq)
   })
 
+  it("relays OpenCode's sync copies live, unnumbered, to full clients only, in order, and never replays them", () => {
+    hub = createEventHub({ replayBytes: 1 << 20, clientQueueBytes: 1 << 20, heartbeatMs: 25_000, firstSeq: 1 })
+    const full = sink()
+    const slim = sink()
+    const heard: number[] = []
+    hub.listen((_e, seq) => heard.push(seq))
+    hub.subscribe({ lastEventId: null, directory: null, sink: full })
+    hub.subscribe({ lastEventId: null, directory: null, sink: slim, slim: true })
+    hub.publish({ data: {}, raw: '{"n":1}', directory: null })
+    hub.relayCopy(null, '{"copy":1}')
+    hub.publish({ data: {}, raw: '{"n":2}', directory: null })
+    expect(full.text()).toBe('id: 1\ndata: {"n":1}\n\ndata: {"copy":1}\n\nid: 2\ndata: {"n":2}\n\n')
+    expect(slim.text()).toBe('id: 1\ndata: {"n":1}\n\nid: 2\ndata: {"n":2}\n\n')
+    expect(hub.seq()).toBe(2)
+    expect(heard).toEqual([1, 2])
+    const resumed = sink()
+    hub.subscribe({ lastEventId: 0, directory: null, sink: resumed })
+    expect(resumed.text()).not.toContain('copy')
+  })
+
   it('tells in-process listeners synchronously', () => {
     hub = createEventHub({ replayBytes: 1000, clientQueueBytes: 1000, heartbeatMs: 25_000, firstSeq: 1 })
     const seen: number[] = []

@@ -4,7 +4,7 @@
 // memory: past its queue budget it gets a gap frame and is disconnected.
 
 import { directoryFilter, keyOf } from './directory-filter.js'
-import { eventFrame, gapFrame, HEARTBEAT_FRAME, type GapInfo } from './frames.js'
+import { bareFrame, eventFrame, gapFrame, HEARTBEAT_FRAME, type GapInfo } from './frames.js'
 import { createReplayRing } from './ring.js'
 
 export interface HubEvent {
@@ -16,6 +16,8 @@ export interface HubEvent {
   directory: string | null
   /** The event as slim clients get it (parts pruned), when that differs from `raw`. */
   slim?: string
+  /** A duplicate relayed without a number (see relayCopy); only ever queued while a large event streams. */
+  copy?: true
 }
 
 /** Where a subscriber's frames go: an HTTP response, in practice. */
@@ -71,6 +73,12 @@ export interface EventHub {
    */
   openStream(directory: string | null, head: Buffer, pruner?: StreamPruner | null): HubStream
   subscribe(options: SubscribeOptions): Subscription
+  /**
+   * A duplicate OpenCode sends beside an event (its `sync` copy): written live, without a sequence number,
+   * to the clients that want OpenCode's exact stream (not slim ones); not kept for replay, not given to
+   * listeners (the event it copies is).
+   */
+  relayCopy(directory: string | null, raw: string): void
   /** In-process listeners (status index, session index), called synchronously on publish. */
   listen(listener: HubListener): () => void
   stats(): { clients: number; ringBytes: number; ringFrames: number }
@@ -190,10 +198,21 @@ export function createEventHub(options: HubOptions): EventHub {
       for (const l of listeners) l(event, seq)
       return seq
     },
+    relayCopy(directory, raw) {
+      // never inside a large frame being relayed: it waits, in order with the events around it
+      if (streaming) return void waiting.push({ data: null, raw, directory, copy: true })
+      const frame = bareFrame(raw)
+      const key = keyOf(directory)
+      const now = Date.now()
+      for (const c of clients) if (!c.slim && c.accepts(key)) send(c, frame, now)
+    },
     openStream(directory, head, pruner = null) {
       const finish = () => {
         streaming = false
-        for (const e of waiting.splice(0)) hub.publish(e)
+        for (const e of waiting.splice(0)) {
+          if (e.copy) hub.relayCopy(e.directory, e.raw!)
+          else hub.publish(e)
+        }
       }
       seq++
       const at = seq

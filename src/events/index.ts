@@ -9,7 +9,7 @@ import { slimOf, slimStreamPruner } from './slim.js'
 
 export type { EventHub } from './hub.js'
 export type { GlobalEvent } from './upstream-feed.js'
-export { gapFrame, retryFrame } from './frames.js'
+export { CONNECTED_FRAME, gapFrame, retryFrame } from './frames.js'
 
 export type EventsOptions = Omit<HubOptions, 'firstSeq'> & {
   /** The slim stream cuts parts by the same rules as pruned message pages (events.pruneBytes). */
@@ -44,6 +44,7 @@ export function createEvents(deps: { bridge: Bridge; upstream: UpstreamClient; l
       const slim = slimOf(event, raw, deps.options.pruneBytes)
       hub.publish({ data: event, raw, directory: typeof event.directory === 'string' ? event.directory : null, ...(slim !== undefined ? { slim } : {}) })
     },
+    onSyncCopy: (event: GlobalEvent, raw: string) => hub.relayCopy(typeof event.directory === 'string' ? event.directory : null, raw),
     onBigEvent: (directory, head, type) => hub.openStream(directory, head, slimStreamPruner(type, head, deps.options.pruneBytes)),
     onConnected: ({ reconnect }) => {
       // a reconnect means events may have been lost while the stream was down: say so

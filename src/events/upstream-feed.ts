@@ -1,7 +1,8 @@
 // Studio's single subscription to OpenCode's GET /global/event, kept alive across OpenCode restarts.
 // OpenCode's stream has no ids and cannot replay (opencode-reference.md §5.1), so after any reconnect
 // Studio announces it (clients and Studio's own indexes then reconcile what may have been missed).
-// Persisted changes arrive twice, as the bus event and as a `sync` copy; only the bus event is kept.
+// Persisted changes arrive twice, as the bus event and as a `sync` copy: the copy is passed on live to
+// clients that want OpenCode's exact stream, but only the bus event is numbered, kept and indexed.
 
 import { backoffDelayMs } from '../lib/backoff.js'
 import type { Logger } from '../lib/log.js'
@@ -29,6 +30,8 @@ export interface FeedCallbacks {
    * arrives: `head` is the start of its JSON; return the sink for the rest.
    */
   onBigEvent(directory: string | null, head: Buffer, type: string): { write(chunk: Buffer): void; end(): void; abort(): void }
+  /** OpenCode's `sync` copy of a persisted change (a duplicate of an event passed to onEvent). */
+  onSyncCopy(event: GlobalEvent, raw: string): void
   onConnected(info: { reconnect: boolean }): void
   onDisconnected(reason: string): void
 }
@@ -100,8 +103,9 @@ export function createUpstreamFeed(deps: { bridge: Bridge; upstream: UpstreamCli
           return
         }
         const type = event?.payload?.type
-        if (typeof type !== 'string' || type === 'sync' || CONNECTION_EVENTS.has(type)) return
-        deps.onEvent(event, data)
+        if (typeof type !== 'string' || CONNECTION_EVENTS.has(type)) return
+        if (type === 'sync') deps.onSyncCopy(event, data)
+        else deps.onEvent(event, data)
       },
       bigStart(head) {
         const text = head.subarray(0, 8192).toString('utf8')

@@ -2,7 +2,7 @@
 // stack trace. Unknown errors are logged with the request id and answered as 500 internal_error.
 
 import type { FastifyError } from 'fastify'
-import { defineError, StudioError } from '../lib/errors.js'
+import { defineError, OPENCODE_BODY, StudioError } from '../lib/errors.js'
 
 export const routeNotFound = defineError('not_found', 404, (method: string, url: string) => `No route for ${method} ${url}`)
 export const bodyTooLarge = defineError('body_too_large', 413, (limit: number) => `Request body is larger than ${limit} bytes`)
@@ -14,13 +14,20 @@ export const internalError = defineError('internal_error', 500, 'Internal server
 export interface ErrorReply {
   statusCode: number
   body: Record<string, unknown>
+  /** Studio's code, when the body is OpenCode's own (x-opencode-studio-error-code). */
+  code?: string
   /** True when the error is Studio's fault and worth an error-level log line. */
   unexpected: boolean
 }
 
 export function toErrorReply(err: unknown): ErrorReply {
   const studio = toStudioError(err)
-  if (studio) return { statusCode: studio.statusCode, body: { error: studio.message, code: studio.code, ...studio.extra }, unexpected: false }
+  if (studio) {
+    // a route answering for OpenCode answers OpenCode's body, exactly (the /api principle)
+    const own = studio.extra[OPENCODE_BODY] as Record<string, unknown> | undefined
+    if (own) return { statusCode: studio.statusCode, body: own, code: studio.code, unexpected: false }
+    return { statusCode: studio.statusCode, body: { error: studio.message, code: studio.code, ...studio.extra }, unexpected: false }
+  }
   const e = internalError()
   return { statusCode: e.statusCode, body: { error: e.message, code: e.code }, unexpected: true }
 }

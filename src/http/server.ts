@@ -124,6 +124,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     if (reply.sent || reply.raw.headersSent) return
     const retryMs = out.body.retryAfterMs
     if (out.statusCode === 503 && typeof retryMs === 'number') reply.header('retry-after', Math.ceil(retryMs / 1000))
+    if (out.code) reply.header('x-opencode-studio-error-code', out.code)
     return reply.code(out.statusCode).type('application/json').send(out.body)
   })
   app.setNotFoundHandler((request) => {

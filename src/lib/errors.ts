@@ -52,6 +52,17 @@ export function errorCatalogue(): ReadonlyMap<string, number> {
   return catalogue
 }
 
+/**
+ * The error answered with exactly `body` (OpenCode's own error body, for a route that must answer as
+ * OpenCode would); Studio's code then travels in the x-opencode-studio-error-code header.
+ */
+export function withOpenCodeBody(err: StudioError, body: Record<string, unknown>): StudioError {
+  return new StudioError(err.code, err.statusCode, err.message, { ...err.extra, [OPENCODE_BODY]: body })
+}
+
+/** Where withOpenCodeBody keeps the body: a key no JSON body field can collide with. */
+export const OPENCODE_BODY = '\u0000opencodeBody'
+
 /** A StudioError with extra body fields, keeping the factory's code and status. */
 export function withExtra(err: StudioError, extra: Record<string, unknown>, cause?: unknown): StudioError {
   return new StudioError(err.code, err.statusCode, err.message, { ...err.extra, ...extra }, cause ? { cause } : undefined)

@@ -110,10 +110,7 @@ export const eventScenarios: Scenario[] = [
     },
   },
   {
-    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): Studio's upstream feed (src/events/upstream-feed.ts)
-    // drops OpenCode's `sync` copies of persisted events and the `server.connected` greeting on purpose
-    // (README "Live events"), so an SDK client of /api/global/event sees neither. OpenCode's own web client
-    // skips `sync` payloads, but /api is meant to be OpenCode's API exactly: kept honest, not skipped.
+    // Studio greets like OpenCode and passes OpenCode's `sync` copies on to clients that are not slim
     name: "global.event: the stream opens with server.connected and carries OpenCode's sync copies",
     notOnLegacy: 'it reads the stream the previous scenario tapped, which does not run on 1.1.65',
     async run(c) {

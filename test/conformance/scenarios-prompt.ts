@@ -40,8 +40,7 @@ export const promptScenarios: Scenario[] = [
     },
   },
   {
-    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): OpenCode answers `400 {"_tag":"BadRequest"}`;
-    // Studio answers from storage `400 {error, code: "invalid_query"}` (src/http/routes/sessions.ts).
+    // Studio answers from storage with OpenCode's own `400 {"_tag":"BadRequest"}`
     name: 'session.messages with a message id as cursor (rejected)',
     notOnLegacy: '1.1.65 ignores `before`; Studio reads it as 1.18 does',
     run: (c) => answer(c.client('a').session.messages({ sessionID: c.id('alpha'), limit: 1, before: c.id('alpha-msg1') })),

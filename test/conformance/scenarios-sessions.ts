@@ -35,9 +35,7 @@ export const sessionScenarios: Scenario[] = [
     run: (c) => answer(c.client('b').session.get({ sessionID: c.id('alpha') })),
   },
   {
-    // KNOWN DIFFERENCE (fails through Studio, 2026-12-01): Studio answers this 404 from storage with
-    // OpenCode's body plus `error` and `code: "session_not_found"` (src/http/routes/sessions.ts, by design per
-    // docs/compatibility.md). Extra fields in an error body are not among the additions /api allows.
+    // Studio answers this 404 from storage: OpenCode's body exactly (its own code only in a header)
     name: 'session.get of an unknown session',
     run: (c) => answer(c.client('a').session.get({ sessionID: UNKNOWN_SESSION })),
   },
@@ -101,7 +99,6 @@ export const sessionScenarios: Scenario[] = [
     },
   },
   {
-    // KNOWN DIFFERENCE: the get after the delete is the 404 above (extra `error`, `code`).
     name: 'session.delete, then get and list',
     async run(c) {
       const doomed = await c.client('b').session.create({ title: 'doomed' })

@@ -227,7 +227,9 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
   it('answers unknown sessions with a JSON 404 and bad queries with a JSON 400', async () => {
     const missing = await get('/api/session/ses_doesnotexist00000000000000')
     expect(missing.status).toBe(404)
-    expect(missing.body).toMatchObject({ code: 'session_not_found', name: 'NotFoundError' })
+    // OpenCode's body exactly; Studio's code travels in a header
+    expect(missing.body).toEqual({ name: 'NotFoundError', data: { message: 'Session not found: ses_doesnotexist00000000000000' } })
+    expect(missing.headers['x-opencode-studio-error-code']).toBe('session_not_found')
     for (const path of ['/children', '/message']) {
       expect((await get(`/api/session/ses_doesnotexist00000000000000${path}`)).status).toBe(404)
     }
@@ -242,7 +244,8 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
     expect(bad.body).toMatchObject({ code: 'invalid_query', success: false, data: { name: 'limit', value: 'lots' } })
     const badCursor = await get(`/api/session/${s.a2.id}/message?before=not-a-cursor`)
     expect(badCursor.status).toBe(400)
-    expect(badCursor.body.code).toBe('invalid_query')
+    expect(badCursor.body).toEqual({ _tag: 'BadRequest' })
+    expect(badCursor.headers['x-opencode-studio-error-code']).toBe('invalid_query')
   })
 
   it("answers OpenCode's own list parameters with OpenCode's answer, byte for byte", async () => {

@@ -4,7 +4,7 @@
 // that directory and below (and Studio's own notices, which have none).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { gapFrame, retryFrame, type Events } from '../../events/index.js'
+import { CONNECTED_FRAME, gapFrame, retryFrame, type Events } from '../../events/index.js'
 import { strictBool, text, type QueryValue } from '../query.js'
 
 export interface EventRoutesOptions {
@@ -30,6 +30,7 @@ export async function eventRoutes(app: FastifyInstance, { events }: EventRoutesO
       'x-opencode-studio-seq': String(events.hub.seq()),
     })
     res.write(retryFrame(CLIENT_RETRY_MS))
+    res.write(CONNECTED_FRAME)
     // a cursor that is no sequence number cannot be resumed from: say so rather than ignore it
     if (cursor === 'invalid') res.write(gapFrame({ reason: 'cursor-invalid', requestedLastEventId: null, seqAtSubscribe: events.hub.seq(), gapSeq: null }))
     const subscription = events.hub.subscribe({

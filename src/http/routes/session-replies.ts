@@ -3,7 +3,7 @@
 
 import type { FastifyReply } from 'fastify'
 import type { Consistency } from '../../storage/index.js'
-import { defineError, withExtra } from '../../lib/errors.js'
+import { defineError, withExtra, withOpenCodeBody } from '../../lib/errors.js'
 
 const sessionNotFound = defineError('session_not_found', 404, (id: string) => `Session not found: ${id}`)
 const messageNotFound = defineError('message_not_found', 404, (id: string) => `Message not found: ${id}`)
@@ -17,15 +17,15 @@ const storageUnavailable = defineError(
 export const SESSION_ID_RE = /^ses_[\w-]+$/
 export const MESSAGE_ID_RE = /^msg_[\w-]+$/
 
-/** OpenCode's 404 body ({name: "NotFoundError", data: {message}}), plus Studio's {error, code}. */
+/** OpenCode's 404 body, exactly ({name: "NotFoundError", data: {message}}); Studio's code is in a header. */
 export function notFound(id: string) {
   const err = sessionNotFound(id)
-  return withExtra(err, { name: 'NotFoundError', data: { message: err.message } })
+  return withOpenCodeBody(err, { name: 'NotFoundError', data: { message: err.message } })
 }
 
 export function messageMissing(id: string) {
   const err = messageNotFound(id)
-  return withExtra(err, { name: 'NotFoundError', data: { message: err.message } })
+  return withOpenCodeBody(err, { name: 'NotFoundError', data: { message: err.message } })
 }
 
 export function unavailable(reason: string, consistency: Consistency | null = null) {

@@ -8,6 +8,7 @@ import type { SessionIndex } from '../../sessions/index.js'
 import type { DefaultDirectory } from '../directory.js'
 import { boolish, count, invalidQuery, text, type QueryValue } from '../query.js'
 import type { Forward } from './proxy.js'
+import { withOpenCodeBody } from '../../lib/errors.js'
 import { sessionListRoute } from './session-list.js'
 import { consistencyField, degradedHeader, MESSAGE_ID_RE, messageMissing, notFound, SESSION_ID_RE, timing, unavailable } from './session-replies.js'
 import { elideFor, prunePage } from './prune-page.js'
@@ -150,5 +151,6 @@ function decodeCursor(cursor: string | null): MessagePageRequest['before'] {
   } catch {
     // fall through
   }
-  throw invalidQuery('before', 'expected the x-next-cursor value of a previous page')
+  // OpenCode refuses it with its bare validation body (opencode-reference.md §4.5)
+  throw withOpenCodeBody(invalidQuery('before', 'expected the x-next-cursor value of a previous page'), { _tag: 'BadRequest' })
 }
