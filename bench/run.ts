@@ -13,8 +13,9 @@ import { sessionTree } from './scenarios/session-tree.js'
 import { statusLocal } from './scenarios/status-local.js'
 import { studioStartup } from './scenarios/studio-startup.js'
 import { ui } from './scenarios/ui.js'
+import { promptStall } from './scenarios/prompt-stall.js'
 
-const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, messagePage, proxyOverhead, sessionTree, statusLocal, studioStartup, ui]
+const SCENARIOS: Scenario[] = [attachmentForward, eventFanout, messagePage, promptStall, proxyOverhead, sessionTree, statusLocal, studioStartup, ui]
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url))
 
 async function main(): Promise<void> {

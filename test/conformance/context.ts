@@ -73,7 +73,8 @@ export async function waitTurnDone(client: OpencodeClient, sessionID: string): P
       if (sessionID in status) return false
       const messages = (await client.session.messages({ sessionID })).data ?? []
       const last = messages[messages.length - 1]
-      return last !== undefined && messages.every((m) => m.info.role !== 'assistant' || m.info.time.completed !== undefined)
+      // a turn ends with an assistant message: right after prompt_async only the user's is stored yet
+      return last?.info.role === 'assistant' && messages.every((m) => m.info.role !== 'assistant' || m.info.time.completed !== undefined)
     },
     { timeoutMs: WAIT_MS, what: `session ${sessionID} to finish its turn` },
   )

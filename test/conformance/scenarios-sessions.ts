@@ -37,6 +37,7 @@ export const sessionScenarios: Scenario[] = [
   {
     // Studio answers this 404 from storage: OpenCode's body exactly (its own code only in a header)
     name: 'session.get of an unknown session',
+    notOnLegacy: "1.1.65's 404 names its storage file (`Resource not found: …/storage/session/<project>/<id>.json`); Studio answers 1.18's message on either storage",
     run: (c) => answer(c.client('a').session.get({ sessionID: UNKNOWN_SESSION })),
   },
   {
@@ -100,6 +101,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session.delete, then get and list',
+    notOnLegacy: "1.1.65's 404 names its storage file (`Resource not found: …/storage/session/<project>/<id>.json`); Studio answers 1.18's message on either storage",
     async run(c) {
       const doomed = await c.client('b').session.create({ title: 'doomed' })
       const id = c.name('doomed', doomed.data?.id, doomed.error)

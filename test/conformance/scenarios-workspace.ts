@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { answer, type Scenario } from './context.js'
+import { answer, type Ctx, type Scenario } from './context.js'
 
 export const workspaceScenarios: Scenario[] = [
   {
@@ -15,12 +15,14 @@ export const workspaceScenarios: Scenario[] = [
     run: (c) => answer(c.client('w').config.get()),
   },
   {
-    name: 'config.providers',
-    run: (c) => answer(c.client('w').config.providers()),
+    // The one documented difference (docs/compatibility.md): Studio keeps secrets on the server. OpenCode's
+    // answer is compared with those values taken out, and OpenCode's must really have had one.
+    name: 'config.providers (secrets stay on the server)',
+    run: async (c) => withoutSecrets(c, await answer(c.client('w').config.providers())),
   },
   {
-    name: 'provider.list',
-    run: (c) => answer(c.client('w').provider.list()),
+    name: 'provider.list (secrets stay on the server)',
+    run: async (c) => withoutSecrets(c, await answer(c.client('w').provider.list())),
   },
   {
     name: 'app.agents',
@@ -56,3 +58,31 @@ export const workspaceScenarios: Scenario[] = [
     },
   },
 ]
+
+/** Option names the docs list as secret (README, provider answers): any key, token, secret, password… */
+const SECRET_OPTION_RE = /key|token|secret|password|authorization|credential|cookie/i
+
+/**
+ * OpenCode's answer as Studio documents it will arrive: secret option values (any depth under `options`)
+ * and a provider's `key` removed. On Studio's side nothing may be left to remove.
+ */
+function withoutSecrets(c: Ctx, value: unknown): unknown {
+  let removed = 0
+  const walk = (v: unknown, underOptions: boolean): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, underOptions))
+    if (!v || typeof v !== 'object') return v
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) {
+      if ((underOptions && SECRET_OPTION_RE.test(k) && typeof x !== 'object') || (k === 'key' && typeof x === 'string')) {
+        removed++
+        continue
+      }
+      out[k] = walk(x, underOptions || k === 'options')
+    }
+    return out
+  }
+  const cleaned = walk(value, false)
+  if (c.side.name === 'opencode' && removed === 0) throw new Error('OpenCode answered without any secret: the comparison would prove nothing')
+  if (c.side.name === 'studio' && removed > 0) throw new Error(`Studio let ${removed} secret value(s) through`)
+  return cleaned
+}

@@ -296,6 +296,18 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
     }
   })
 
+  it('lists a session created through Studio at once, and forgets one deleted through Studio at once', async () => {
+    // read-your-writes: the index takes OpenCode's answer, not only its later event or storage look
+    for (let i = 0; i < 3; i++) {
+      const made = await callJson(`${studio.url}/api/session?directory=${encodeURIComponent(B)}`, { method: 'POST', body: { title: `at once ${i}` } })
+      expect(made.status).toBe(200)
+      expect(ids(await list(B))).toContain(made.body.id)
+      const gone = await callJson(`${studio.url}/api/session/${made.body.id}?directory=${encodeURIComponent(B)}`, { method: 'DELETE' })
+      expect([gone.status, gone.body]).toEqual([200, true])
+      expect(ids(await list(B))).not.toContain(made.body.id)
+    }
+  })
+
   it('keeps answering from storage while OpenCode is down', async () => {
     await oc.stop()
     const tree = await list(C, '&roots=true&includeChildren=true')
