@@ -13,8 +13,8 @@ const HEALTH_INTERVAL_MS = 5000
 /** Probing a lost OpenCode: 0.5 s, 1 s, 2 s … capped at 5 s, so recovery is seen quickly. */
 const RECOVERY_BACKOFF = { baseMs: 500, maxMs: 5000 }
 const PROBE_TIMEOUT_MS = 3000
-/** A busy OpenCode can miss one probe; a refused connection counts at once. */
-const MISSES_BEFORE_UNAVAILABLE = 2
+/** A busy OpenCode can miss a probe or two (seen under heavy load); a refused connection counts at once. */
+const MISSES_BEFORE_UNAVAILABLE = 3
 
 export interface AttachSupervisorDeps {
   origin: string
