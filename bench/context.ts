@@ -4,7 +4,7 @@
 import { cpus } from 'node:os'
 import { startMockLlm, type MockLlm } from '../test/harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../test/harness/opencode.js'
-import { startStudioChild, type ChildStudio } from '../test/support/studio.js'
+import { startStudioChild, waitStudioReady, type ChildStudio } from '../test/support/studio.js'
 
 export interface BenchContext {
   mock: MockLlm
@@ -27,6 +27,8 @@ export async function createContext(): Promise<BenchContext> {
     env: opencode.scratch.env,
     args: ['--opencode-port', String(opencode.port), '--opencode-data-dir', opencode.scratch.dataDir, '--log-level', 'warn'],
   })
+  // attached: OpenCode is already up, but Studio's first probe may take a moment on a loaded machine
+  await waitStudioReady(studio.url, { timeoutMs: 60_000 })
   const cpu = cpus()
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`
   return {

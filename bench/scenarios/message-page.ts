@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { Pool } from 'undici'
 import { createScratch } from '../../test/harness/scratch.js'
 import { startOpenCode } from '../../test/harness/opencode.js'
-import { startStudioChild } from '../../test/support/studio.js'
+import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
 import type { Scenario } from '../context.js'
 import { ms, table } from '../results-file.js'
 import { MESSAGES, seedLongSession } from '../seed-messages.js'
@@ -45,6 +45,7 @@ export const messagePage: Scenario = {
       env: scratch.env,
       args: ['--opencode-port', String(opencode.port), '--opencode-data-dir', scratch.dataDir, '--log-level', 'warn'],
     })
+    await waitStudioReady(studio.url, { timeoutMs: 60_000 })
     const ocPool = new Pool(opencode.url, { connections: 1 })
     const studioPool = new Pool(studio.url, { connections: 1 })
     try {
