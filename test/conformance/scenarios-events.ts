@@ -62,10 +62,17 @@ async function tap(open: (signal: AbortSignal) => Promise<{ stream: AsyncGenerat
   }
 }
 
-async function promptWhileTapped(c: Ctx, label: string, t: Tap): Promise<unknown> {
+/**
+ * The session is made before the stream is tapped: OpenCode's own subscription may go live only after its
+ * greeting, so whether a create right after subscribing is seen is a race on OpenCode's side.
+ */
+async function tapSession(c: Ctx, label: string): Promise<string> {
+  const created = await c.client('e').session.create({ title: label })
+  return c.name(label, created.data?.id, created.error)
+}
+
+async function promptWhileTapped(c: Ctx, sessionID: string, label: string, t: Tap): Promise<unknown> {
   const client: OpencodeClient = c.client('e')
-  const created = await client.session.create({ title: label })
-  const sessionID = c.name(label, created.data?.id, created.error)
   const prompt = await answer(client.session.prompt({ sessionID, parts: [{ type: 'text', text: `events for ${label}` }] }))
   return { first: t.first, prompt: prompt.status, events: await t.until(sessionID) }
 }
@@ -82,11 +89,12 @@ export const eventScenarios: Scenario[] = [
     notOnLegacy: ORDER_ON_LEGACY,
     async run(c) {
       const client = c.client('e')
+      const sessionID = await tapSession(c, 'events-dir')
       const t = await tap(
         (signal) => client.event.subscribe(undefined, sseOptions(signal)) as never,
         (e) => (e && typeof e === 'object' && 'type' in e ? { type: String(e.type), about: JSON.stringify(e) } : null),
       )
-      return promptWhileTapped(c, 'events-dir', t)
+      return promptWhileTapped(c, sessionID, 'events-dir', t)
     },
   },
   {
@@ -94,6 +102,7 @@ export const eventScenarios: Scenario[] = [
     notOnLegacy: ORDER_ON_LEGACY,
     async run(c) {
       const client = c.client()
+      const sessionID = await tapSession(c, 'events-global')
       const t = await tap(
         (signal) => client.global.event(sseOptions(signal)) as never,
         (e) => {
@@ -103,7 +112,7 @@ export const eventScenarios: Scenario[] = [
           return { type, about: JSON.stringify(e) }
         },
       )
-      const seen = (await promptWhileTapped(c, 'events-global', t)) as { first: string[]; prompt: number; events: string[] }
+      const seen = (await promptWhileTapped(c, sessionID, 'events-global', t)) as { first: string[]; prompt: number; events: string[] }
       c.memo.set('global', seen)
       // the bus events; the `sync` copies are compared by the next scenario
       return { prompt: seen.prompt, events: seen.events.filter((type) => !type.startsWith('sync:')) }
