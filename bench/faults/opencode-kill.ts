@@ -21,6 +21,8 @@ export interface FaultContext {
   scratch: Scratch
   machine: string
   when: string
+  /** The command line that produced the run. */
+  command: string
 }
 
 export async function opencodeKill(ctx: FaultContext): Promise<string> {
@@ -118,7 +120,7 @@ export async function opencodeKill(ctx: FaultContext): Promise<string> {
       '',
       `${ctx.when} · ${ctx.machine} · OpenCode ${health.opencode.version} · Studio spawns OpenCode; ${CLIENTS} clients on /api/global/event; one loop`,
       'reads the session list, a message page and status through Studio without pause; a title change every 200 ms keeps events',
-      `coming · command: \`npm run faults -- opencode-kill\`${process.env.FAULTS_KILLS ? ` with FAULTS_KILLS=${kills}` : ''}`,
+      `coming · command: \`${ctx.command}\`${process.env.FAULTS_KILLS ? ` with FAULTS_KILLS=${kills}` : ''}`,
       '',
       table(
         ['figure', 'value', 'goal', 'verdict'],
@@ -136,7 +138,8 @@ export async function opencodeKill(ctx: FaultContext): Promise<string> {
         ],
       ),
       '',
-      `Failed reads by route: ${failures}.`,
+      `Failed reads by route: ${failures}. Time to ready includes Studio's restart backoff: each kill came within 10 s of`,
+      'the previous start, so Studio counts them as a crash loop (0.5 s, 1 s, 2 s … up to 30 s between starts).',
     ].join('\n')
   } finally {
     stop = true

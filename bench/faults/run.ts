@@ -18,6 +18,11 @@ const HEADER = `# Reliability: fault runs
 Produced by \`npm run faults\` against the real OpenCode (opencode-ai, pinned) driven by the project's mock
 LLM, on loopback. Each section says when, on what machine and with which command it was produced, the
 figures, and a verdict against the goal. Times are milliseconds.
+
+Not yet covered by a case (issue 12, item 5): OpenCode writing at full speed while 4 readers page from
+storage; kill -9 of Studio during 50 concurrent uploads and forwards; the hostile-request table; Studio's
+data dir on a full file system. Short forms of the kill cases run in \`npm test\`
+(test/integration/spawn-restart.test.ts, lifecycle.test.ts, attachments-crash.test.ts).
 `
 
 const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill } as const
@@ -36,7 +41,8 @@ async function main(): Promise<void> {
       const scratch = createScratch({ llmBaseUrl: mock.baseUrl, prefix: `ocs-fault-${name}-` })
       try {
         process.stderr.write(`faults: ${name}…\n`)
-        const body = await run({ scratch, machine, when: new Date().toISOString() })
+        const command = `npm run faults${positionals.length > 0 ? ` -- ${positionals.join(' ')}` : ''}`
+        const body = await run({ scratch, machine, when: new Date().toISOString(), command })
         sections.set(name, body)
         process.stderr.write(`${body}\n\n`)
       } finally {

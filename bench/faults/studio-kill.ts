@@ -39,7 +39,7 @@ export async function studioKill(ctx: FaultContext): Promise<string> {
     `## studio-kill: kill -9 of Studio ${kills} times; does its OpenCode outlive it?`,
     '',
     `${ctx.when} · ${ctx.machine} · each time: start Studio (spawn mode), wait until OpenCode is ready, kill -9 Studio, watch OpenCode's`,
-    `pid in /proc for ${ORPHAN_AFTER_MS / 1000} s · command: \`npm run faults -- studio-kill\`${process.env.FAULTS_STUDIO_KILLS ? ` with FAULTS_STUDIO_KILLS=${kills}` : ''}`,
+    `pid in /proc for ${ORPHAN_AFTER_MS / 1000} s · command: \`${ctx.command}\`${process.env.FAULTS_STUDIO_KILLS ? ` with FAULTS_STUDIO_KILLS=${kills}` : ''}`,
     '',
     table(
       ['figure', 'value', 'goal', 'verdict'],
