@@ -12,13 +12,13 @@ replaces only the sections of the scenarios it ran. Times are milliseconds.
 
 const SECTION_RE = /<!-- scenario:([\w-]+) -->\n[\s\S]*?<!-- \/scenario -->\n?/g
 
-export function updateResults(path: string, sections: Map<string, string>): void {
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : HEADER
+export function updateResults(path: string, sections: Map<string, string>, header = HEADER): void {
+  const existing = existsSync(path) ? readFileSync(path, 'utf8') : header
   const kept = new Map<string, string>()
   for (const m of existing.matchAll(SECTION_RE)) kept.set(m[1]!, m[0])
   for (const [name, body] of sections) kept.set(name, `<!-- scenario:${name} -->\n${body.trim()}\n<!-- /scenario -->\n`)
   const ordered = [...kept.keys()].sort().map((k) => kept.get(k)!)
-  writeFileSync(path, `${HEADER}\n${ordered.join('\n')}`)
+  writeFileSync(path, `${header}\n${ordered.join('\n')}`)
 }
 
 export function table(header: string[], rows: (string | number)[][]): string {

@@ -131,7 +131,7 @@ describe('a prompt through Studio', () => {
       await sent.body.dump()
       expect(sent.statusCode).toBe(204)
 
-      const idle = await events.waitFor((e) => e.json?.type === 'session.idle' && e.json.properties.sessionID === id, 'session.idle')
+      const idle = await events.waitFor((e) => e.json?.type === 'session.idle' && e.json.properties.sessionID === id, 'session.idle', 50_000) // a deadline against "never", generous for a busy machine
       const expected = 'ECHO: hello through studio | parts=string:1 | attachments=0 bytes=0'
       const deltas = events.events
         .filter((e) => e.json?.type === 'message.part.delta' && e.json.properties.sessionID === id)

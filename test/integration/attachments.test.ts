@@ -64,7 +64,7 @@ async function send(
   const marker = `m-${randomBytes(4).toString('hex')}`
   const res = await call(base, `/api/session/${id}/${route}?${q()}`, { method: 'POST', body: { parts: [{ type: 'text', text: marker }, ...parts] } })
   if (res.status !== (route === 'message' ? 200 : 204)) return { ...res, seen: null }
-  const seen = await waitFor(() => mock.agentRequests().find((r) => r.lastUser?.text.includes(marker)), { timeoutMs: 20_000, what: 'model call' })
+  const seen = await waitFor(() => mock.agentRequests().find((r) => r.lastUser?.text.includes(marker)), { timeoutMs: 50_000, what: 'model call' }) // a deadline against "never": the first call loads the provider, slow on a busy machine
   if (route === 'prompt_async') {
     await waitFor(async () => (await call(base, `/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { what: 'idle' })
   }
