@@ -126,6 +126,32 @@ describe('trees', () => {
   })
 })
 
+describe("OpenCode's own list (exact)", () => {
+  // p lives in /b; c1 (in /a) is its child, c2 (in /a) the child of a1
+  const store = storeOf(
+    session('p', { directory: '/b', timeUpdated: 50 }),
+    session('a1', { timeUpdated: 10, title: 'Alpha', slug: 'needle-slug' }),
+    session('c1', { parentID: 'p', timeUpdated: 30 }),
+    session('c2', { parentID: 'a1', timeUpdated: 20, title: 'has NEEDLE' }),
+  )
+  const exact = (over: Partial<ListQuery> = {}) => query({ exact: true, ...over })
+
+  it('roots keeps the sessions without a parent, adding no ancestors from elsewhere', () => {
+    expect(ids(listPage(store, exact({ roots: true })))).toEqual(['a1'])
+    expect(ids(listPage(store, query({ roots: true })))).toEqual(['p', 'a1'])
+  })
+
+  it('lists flat, newest update first, children included', () => {
+    expect(ids(listPage(store, exact()))).toEqual(['c1', 'c2', 'a1'])
+    expect(ids(listPage(store, exact({ limit: 2 })))).toEqual(['c1', 'c2'])
+  })
+
+  it('searches titles only', () => {
+    expect(ids(listPage(store, exact({ search: 'needle' })))).toEqual(['c2'])
+    expect(ids(listPage(store, query({ search: 'needle' })))).toEqual(['c2', 'a1'])
+  })
+})
+
 describe('store', () => {
   it('moves a session between directory, project and parent buckets on update, and forgets it on removal', () => {
     const store = storeOf(session('s', { parentID: 'p1' }))

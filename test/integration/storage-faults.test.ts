@@ -95,8 +95,8 @@ describe('SQLite storage held by another writer', () => {
       writer.exec('BEGIN EXCLUSIVE')
       locked = true
       delay.enable()
-      // lists come from the index, which does not need the database
-      const list = await get(second.url, `/api/session?directory=${encodeURIComponent(dir)}`)
+      // compact lists come from the index, which does not need the database
+      const list = await get(second.url, `/api/session?directory=${encodeURIComponent(dir)}&fields=compact`)
       expect(list.status).toBe(200)
       expect(list.body).toHaveLength(1)
 

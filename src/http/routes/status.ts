@@ -29,15 +29,18 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
   app.get<{ Querystring: Query }>('/api/session/status', async (request, reply) => {
     const q = request.query
     const headerDir = request.headers['x-opencode-directory']
-    const directory = namedDirectory(request) ?? (await options.defaultDirectory())
+    const named = namedDirectory(request)
     const sessionId = text(q.sessionId)
     const seq = events.hub.seq()
-    const local = (source: string) => {
+    const local = (source: string, directory: string | null) => {
       reply.header('x-opencode-studio-source', source)
       reply.header('x-opencode-studio-seq', String(seq))
       return status.local({ directory, sessionId })
     }
-    if (strictBool(q.local) || strictBool(q.preferLocal)) return local('local')
+    // Studio's own question: without a directory, every directory's sessions
+    if (strictBool(q.local) || strictBool(q.preferLocal)) return local('local', named)
+    // OpenCode's question: without a directory, OpenCode's own directory (what its answer covers)
+    const directory = named ?? (await options.defaultDirectory())
 
     // only what OpenCode's route understands: it refuses unknown parameters
     const query = directory !== null && text(q.directory) !== null ? `?directory=${encodeURIComponent(directory)}` : ''
@@ -52,10 +55,10 @@ export async function statusRoutes(app: FastifyInstance, options: StatusRoutesOp
         bodyTimeout: options.timeoutMs,
       })
     } catch {
-      return local('local-cache')
+      return local('local-cache', directory)
     }
     const body = await res.body.text().catch(() => null)
-    if (body === null || res.statusCode >= 500) return local('local-cache')
+    if (body === null || res.statusCode >= 500) return local('local-cache', directory)
     if (res.statusCode >= 400) return passThrough(reply, res.statusCode, res.headers['content-type'], body)
     let answer: unknown
     try {
