@@ -3,7 +3,7 @@
 
 import { refreshAttention } from '../stores/attention'
 import { refreshHealth } from '../stores/connection'
-import { eventCounts, startLive } from '../stores/live'
+import { eventCounts, eventLog, startLive } from '../stores/live'
 import { dirs, loadDirectories, loadDirectory } from '../stores/sessions'
 import { noteSeq } from '../stores/seq'
 import { health } from '../stores/connection'
@@ -23,4 +23,4 @@ export async function boot(): Promise<void> {
 }
 
 // For diagnosis in the browser console (and browser tests): read-only views of the stores.
-;(window as unknown as { __studio: unknown }).__studio = { dirs, health, eventCounts }
+;(window as unknown as { __studio: unknown }).__studio = { dirs, health, eventCounts, eventLog }

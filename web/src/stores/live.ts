@@ -109,8 +109,12 @@ function apply(events: StreamEvent[]): void {
 /** Events received per type (diagnosis). */
 export const eventCounts: Record<string, number> = {}
 
+/** The last 200 events' arrival times and types (diagnosis). */
+export const eventLog: [number, string][] = []
+
 function enqueue(e: StreamEvent): void {
   eventCounts[e.type] = (eventCounts[e.type] ?? 0) + 1
+  if (eventLog.push([Math.round(performance.now()), e.type]) > 200) eventLog.shift()
   queue.push(e)
   if (queue.length === 1)
     onNextFrame(() => {
