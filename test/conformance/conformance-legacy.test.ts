@@ -10,5 +10,5 @@ import { scenarios } from './scenarios.js'
 defineConformance(
   'OpenCode 1.1.65 (legacy JSON storage): the SDK gets the same answers through Studio as from OpenCode',
   scenarios.filter((s) => s.notOnLegacy === undefined),
-  { bin: legacyOpenCodeBin() },
+  { bin: legacyOpenCodeBin(), settle: true },
 )

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCtx, type Ctx, type Scenario } from './context.js'
 import { normalise } from './normalise.js'
 import { startSide, type Side, type SideOptions } from './sides.js'
+import { waitFor } from '../harness/wait.js'
 
 /** A scenario may wait for a turn (WAIT_MS) more than once. */
 const SCENARIO_MS = 240_000
@@ -17,7 +18,25 @@ async function runOn(ctx: Ctx, scenario: Scenario): Promise<unknown> {
   }
 }
 
-export function defineConformance(title: string, scenarios: Scenario[], options: SideOptions = {}): void {
+/**
+ * Legacy JSON storage: OpenCode 1.1.65 writes its files after it answers and Studio looks at the folder
+ * once a second (README, "Sessions from storage"), so what the previous scenario wrote is read once two
+ * of Studio's storage passes have ended since (a pass begun before the write may have missed it).
+ */
+async function settled(side: Side): Promise<void> {
+  const since = Date.now()
+  const app = side.studio!.app
+  await waitFor(
+    () => {
+      const s = app.sessions.status()
+      // no storage folder yet (nothing written): no pass to wait for beyond the second
+      return Date.now() - since > 1000 && (s.storage === 'none' || (s.lastRefreshAt ?? 0) > since + 1000)
+    },
+    { timeoutMs: 10_000, intervalMs: 50, what: "Studio's storage passes" },
+  )
+}
+
+export function defineConformance(title: string, scenarios: Scenario[], options: SideOptions & { settle?: boolean } = {}): void {
   const sides: Side[] = []
   let direct: Ctx
   let studio: Ctx
@@ -37,6 +56,7 @@ export function defineConformance(title: string, scenarios: Scenario[], options:
   describe(title, () => {
     for (const scenario of scenarios) {
       it(scenario.name, async () => {
+        if (options.settle) await settled(studio.side)
         const [expected, actual] = await Promise.all([runOn(direct, scenario), runOn(studio, scenario)])
         expect(normalise(actual, studio.names)).toEqual(normalise(expected, direct.names))
       }, SCENARIO_MS)

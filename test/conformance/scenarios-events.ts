@@ -11,6 +11,8 @@ const TURN_MS = 60_000
 interface Tap {
   /** Types of the events before the prompt was sent, in order (the stream's greeting). */
   first: string[]
+  /** Resolves once an event mentioning `text` was seen (false after `ms`). */
+  sees(text: string, ms: number): Promise<boolean>
   /** Resolves with the types of the session's events, up to and including its `session.idle`. */
   until(sessionID: string): Promise<string[]>
 }
@@ -47,13 +49,21 @@ async function tap(open: (signal: AbortSignal) => Promise<{ stream: AsyncGenerat
     })
   await waitSeen(() => seen.length > 0, FIRST_EVENT_MS)
   const first = seen.map((e) => e.type)
+  let startAt = 0
   return {
     first,
+    async sees(text, ms) {
+      const found = await waitSeen(() => seen.some((e) => e.about.includes(text)), ms)
+      // the events of the prompt are those after the primer and its echoes (its sync copy follows it)
+      await new Promise((r) => setTimeout(r, 300))
+      startAt = seen.length
+      return found
+    },
     async until(sessionID) {
       const done = await waitSeen(() => seen.some((e) => e.type === 'session.idle' && e.about.includes(sessionID)), TURN_MS)
       ac.abort()
       await reading
-      const types = seen.filter((e) => e.about.includes(sessionID)).map((e) => e.type)
+      const types = seen.slice(startAt).filter((e) => e.about.includes(sessionID)).map((e) => e.type)
       // up to the first session.idle: what OpenCode sends after it (a late session.updated, session.diff and
       // message.updated) races with the reader stopping, on either side
       const idle = types.indexOf('session.idle')
@@ -73,6 +83,10 @@ async function tapSession(c: Ctx, label: string): Promise<string> {
 
 async function promptWhileTapped(c: Ctx, sessionID: string, label: string, t: Tap): Promise<unknown> {
   const client: OpencodeClient = c.client('e')
+  // OpenCode's own subscription goes live a moment after its greeting (events right after it can be
+  // missed, straight or through Studio alike): wait until a change made now is seen, then prompt
+  const primer = await client.session.update({ sessionID, title: `${label} (primed)` })
+  if (!(await t.sees(`${label} (primed)`, FIRST_EVENT_MS * 2))) throw new Error(`the stream never showed the primer: ${JSON.stringify(primer.error ?? null)}`)
   const prompt = await answer(client.session.prompt({ sessionID, parts: [{ type: 'text', text: `events for ${label}` }] }))
   return { first: t.first, prompt: prompt.status, events: await t.until(sessionID) }
 }

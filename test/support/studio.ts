@@ -68,13 +68,14 @@ export async function startStudioChild(options: { env: Record<string, string>; a
   )
   const exitedVoid = exited.then(() => undefined)
   try {
-    const url = await waitFor(
-      () => {
-        if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}: ${output}`)
-        return /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1]
-      },
-      { timeoutMs: 60_000, what: 'studio to listen' }, // tsx compiles on start: slow on a loaded machine
+    // whichever comes first: the line saying it listens, or its end (then with everything it printed)
+    const closed = new Promise<never>((_resolve, reject) =>
+      child.once('close', (code, signal) => reject(new Error(`studio exited with ${code ?? signal}: ${output}`))),
     )
+    const url = await Promise.race([
+      waitFor(() => /opencode-studio listening on (http:\/\/\S+)/.exec(output)?.[1], { timeoutMs: 60_000, what: 'studio to listen' }), // tsx compiles on start: slow on a loaded machine
+      closed,
+    ])
     return { url, pid: child.pid!, process: child, output: () => output, exited, stop: () => stopChild(child, exitedVoid) }
   } catch (err) {
     await stopChild(child, exitedVoid)

@@ -40,7 +40,16 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     reply.header('x-opencode-studio-seq', String(options.seq()))
     const read = await index.readSession(id)
     if (!read.ok) throw unavailable(read.reason, read.consistency)
-    if (!read.value) throw notFound(id)
+    if (!read.value) {
+      // storage may not hold it yet (legacy OpenCode writes its files after answering): OpenCode knows,
+      // and answers its own 404 if it does not; while OpenCode is down, storage's word is the answer
+      try {
+        return await forward(request, reply)
+      } catch (err) {
+        if (reply.sent) throw err
+        throw notFound(id)
+      }
+    }
     timing(reply, started)
     degradedHeader(reply, read.consistency)
     return read.value
