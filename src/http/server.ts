@@ -170,7 +170,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     forward: createForward(proxy),
     pruneBytes: deps.config.events.pruneBytes,
   })
-  await app.register(sessionWriteRoutes, { index: deps.sessions, upstream: deps.upstream, forward: createForward(proxy), maxBodyBytes: OWN_BODY_LIMIT_BYTES })
+  await app.register(sessionWriteRoutes, { index: deps.sessions, upstream: deps.upstream, forward: createForward(proxy), maxBodyBytes: deps.config.maxBodyBytes })
   await app.register(partRoutes, { index: deps.sessions, forward: createForward(proxy), home: deps.config.opencode.env.HOME ?? homedir() })
   await app.register(attentionRoutes, { status: deps.status, events: deps.events, timeoutMs: deps.config.status.timeoutMs })
   await app.register(providerSecretRoutes, { upstream: deps.upstream })

@@ -116,7 +116,10 @@ describe('fan-out to 100 clients', () => {
     silent.socket.on('error', () => (reset = true))
     silent.socket.resume()
     await waitFor(() => silent.closed, { timeoutMs: 15_000, what: 'silent socket closed by Studio' })
-    expect(reset || tail.includes('"reason":"client-too-slow"')).toBe(true)
+    // (cut off in the middle of a large event, it gets no gap frame: its stream then ends inside that
+    // unfinished frame, which a parser drops, and EventSource reconnects with its last id)
+    const unfinished = tail.length > 0 && !tail.endsWith('\n\n')
+    expect(reset || unfinished || tail.includes('"reason":"client-too-slow"')).toBe(true)
     for (const r of readers) r.socket.destroy()
   })
 })

@@ -112,7 +112,7 @@ describe('Studio itself', { timeout: 3 * START_MS }, () => {
       expect(watchdog).toBeGreaterThan(0)
       studio.process.kill('SIGKILL')
       expect((await studio.exited).signal).toBe('SIGKILL')
-      expect(hasExited(opencodePid) && 'already gone').not.toBe('already gone') // nobody else stops it
+      // (nothing else stops it: it runs in its own process group, which a SIGKILL of Studio does not reach)
       await gone(opencodePid, 'orphaned opencode stopped by the watchdog')
       await gone(watchdog!, 'watchdog done')
     } finally {

@@ -3,7 +3,7 @@
 // serves at `/` (the built UI), with no dev dependency and no checkout at run time.
 
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -28,7 +28,10 @@ const version = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ocs-package-'))
-  const packed = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 })
+  // the package ships the UI as built by `npm ci` (prepare); packing must not rebuild it (its output would
+  // also run into npm's JSON answer)
+  if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build:web'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 })
+  const packed = await run('npm', ['pack', '--pack-destination', dir, '--json', '--ignore-scripts'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 })
   const tarball = join(dir, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename)
   const prefix = join(dir, 'prefix')
   // the registry only (its packages are usually in npm's cache already); no checkout, no dev dependencies

@@ -18,7 +18,7 @@ export interface SessionWriteOptions {
   index: SessionIndex
   upstream: UpstreamClient
   forward: Forward
-  /** Session bodies are small; this bounds what is read back from OpenCode and sent to it. */
+  /** The largest body sent to OpenCode (the proxy's limit, `maxBodyBytes`). */
   maxBodyBytes: number
 }
 
