@@ -227,9 +227,10 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
   it('answers unknown sessions with a JSON 404 and bad queries with a JSON 400', async () => {
     const missing = await get('/api/session/ses_doesnotexist00000000000000')
     expect(missing.status).toBe(404)
-    // OpenCode's body exactly; Studio's code travels in a header
-    expect(missing.body).toEqual({ name: 'NotFoundError', data: { message: 'Session not found: ses_doesnotexist00000000000000' } })
-    expect(missing.headers['x-opencode-studio-error-code']).toBe('session_not_found')
+    // not in storage while OpenCode is up: OpenCode is asked (the session may be newer than its files), so
+    // the answer is OpenCode's own, exactly
+    const own = await ocGet(oc, '/session/ses_doesnotexist00000000000000')
+    expect([missing.status, missing.body]).toEqual([own.status, own.body])
     for (const path of ['/children', '/message']) {
       expect((await get(`/api/session/ses_doesnotexist00000000000000${path}`)).status).toBe(404)
     }
@@ -316,6 +317,11 @@ describe.each(FLAVOURS)('$name', ({ bin, storage }) => {
     expect(ids((await get(`/api/session/${s.a1.id}/children`)).body)).toHaveLength(2)
     expect((await get(`/api/session/${s.a2.id}/message`)).body).toHaveLength(4)
     expect(ids((await get('/api/session')).body)).toContain(s.b1.id) // OpenCode's directory is remembered
+    // an unknown session is storage's word now: OpenCode's 404 body, Studio's code in a header
+    const missing = await get('/api/session/ses_doesnotexist00000000000000')
+    expect(missing.status).toBe(404)
+    expect(missing.body).toEqual({ name: 'NotFoundError', data: { message: 'Session not found: ses_doesnotexist00000000000000' } })
+    expect(missing.headers['x-opencode-studio-error-code']).toBe('session_not_found')
     const status = await get('/api/session/status')
     expect(status.status).toBe(200) // answered from Studio's status index
     expect(status.headers['x-opencode-studio-source']).toBe('local-cache')
