@@ -6,13 +6,13 @@
 // into the socket (undici's stream()), with no intermediate stream or onSend pass. Failures before that
 // point are ordinary errors, answered as JSON by the error handler.
 
-import { EventEmitter } from 'node:events'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import type { UpstreamClient } from '../../upstream/index.js'
 import { limitBody } from '../body-limit.js'
 import { bodyTooLarge } from '../errors.js'
-import { forwardRequestHeaders, forwardResponseHeaders } from '../proxy-headers.js'
+import { forwardRequestHeaders } from '../proxy-headers.js'
+import { relayUpstream } from '../upstream-reply.js'
 
 export interface ProxyOptions {
   upstream: UpstreamClient
@@ -20,16 +20,6 @@ export interface ProxyOptions {
 }
 
 const PREFIX = '/api'
-
-/** A cheaper stand-in for AbortController that undici accepts as a signal (see CancelSignal). */
-class Cancel extends EventEmitter {
-  aborted = false
-  abort(): void {
-    if (this.aborted) return
-    this.aborted = true
-    this.emit('abort')
-  }
-}
 
 export type Forward = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
@@ -55,38 +45,16 @@ async function forward(request: FastifyRequest, reply: FastifyReply, options: Pr
   const hasBody = method !== 'GET' && method !== 'HEAD' && (declared > 0 || request.headers['transfer-encoding'] !== undefined)
   const body = hasBody ? limitBody(request.raw, options.maxBodyBytes) : null
 
-  // The browser went away: stop OpenCode's side too (matters for long-lived event streams).
-  const cancel = new Cancel()
-  const res = reply.raw
-  const onClose = () => {
-    if (!res.writableFinished) cancel.abort()
-  }
-  res.once('close', onClose)
-
   try {
-    await options.upstream.stream(
-      {
-        method,
-        path: request.url.slice(PREFIX.length) || '/',
-        headers: forwardRequestHeaders(request.headers, request.id),
-        body: body?.stream ?? null,
-        signal: cancel,
-      },
-      ({ statusCode, headers }) => {
-        reply.hijack()
-        // Studio's own headers (request id, CORS for allowed origins) win over OpenCode's.
-        res.writeHead(statusCode, { ...forwardResponseHeaders(headers), ...(reply.getHeaders() as Record<string, string>) })
-        return res
-      },
-    )
+    await relayUpstream(request, reply, options.upstream, {
+      method,
+      path: request.url.slice(PREFIX.length) || '/',
+      headers: forwardRequestHeaders(request.headers, request.id),
+      body: body?.stream ?? null,
+    })
   } catch (err) {
-    if (!reply.sent) {
-      res.removeListener('close', onClose)
-      if (body?.exceeded()) throw bodyTooLarge(options.maxBodyBytes)
-      throw err
-    }
-    // Headers are out: the only honest signal left is cutting the connection.
-    request.log.warn({ err }, 'proxied response failed mid-body')
-    res.destroy()
+    // nothing was sent yet (relayUpstream cuts the connection itself once headers are out)
+    if (body?.exceeded()) throw bodyTooLarge(options.maxBodyBytes)
+    throw err
   }
 }
