@@ -67,7 +67,7 @@ describe("OpenCode's own directory is the default", () => {
     const ours = await callJson(`${studio.url}/api/session`)
     expect(ours.text).toBe(JSON.stringify((await ocGet(oc, '/session')).body))
     expect(ours.body.map((x: OcSession) => x.id)).toContain(s.other.id)
-  })
+  }, 150_000) // losing OpenCode (≤ 20 s), starting it again (≤ 60 s) and ready behind Studio (≤ 20 s): deadlines against "never"
 
   it('answers 503 opencode_unavailable while an attached OpenCode was never reached, and works when a directory is named', async () => {
     const nowhere = await startStudioInProcess({
