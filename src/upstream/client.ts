@@ -11,6 +11,7 @@ import type { Bridge } from './bridge.js'
 import { opencodeRestarting, opencodeUnavailable, upstreamFailed } from './errors.js'
 import { describeNetworkError } from './probe.js'
 import type { BridgeSnapshot } from './state.js'
+import { createSubscribeBarrier, isEventStream, isWrite } from './subscribe-barrier.js'
 
 /**
  * An AbortSignal, or an EventEmitter that emits 'abort' and says whether it did (undici takes both; the
@@ -43,6 +44,8 @@ export interface UpstreamClient {
    * produces, which all pass through here. Rejects like request() when OpenCode is not ready.
    */
   subscribe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage>
+  /** Event streams opened through the proxy that OpenCode has not answered yet (writes wait for them). */
+  pendingSubscriptions(): number
   /** Connections of the current pool: open ones and requests in flight (for metrics and leak tests). */
   stats(): { connected: number; running: number; pending: number }
   close(): Promise<void>
@@ -51,8 +54,10 @@ export interface UpstreamClient {
 /** Enough for many browser tabs each holding event streams open, plus ordinary requests. */
 const POOL_CONNECTIONS = 256
 
-export function createUpstreamClient(bridge: Bridge): UpstreamClient {
+export function createUpstreamClient(bridge: Bridge, options: { subscribeCapMs?: number } = {}): UpstreamClient {
   let pool: { origin: string; dispatcher: Pool } | null = null
+  // event streams opened through Studio are subscribed at OpenCode before later writes reach it
+  const barrier = createSubscribeBarrier(options.subscribeCapMs)
 
   function poolFor(origin: string): Pool {
     if (pool?.origin === origin) return pool.dispatcher
@@ -64,6 +69,7 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
 
   /** Runs one call against the current target, mapping failures before a response to typed errors. */
   async function call<T>(req: UpstreamRequest, send: (pool: Pool, options: Dispatcher.RequestOptions) => Promise<T>): Promise<T> {
+    if (isWrite(req.method)) await barrier.settled()
     const target = bridge.target()
     if (!target) throw notReadyError(bridge.snapshot())
     const headers = target.authorization ? { ...req.headers, authorization: target.authorization } : (req.headers ?? {})
@@ -88,8 +94,30 @@ export function createUpstreamClient(bridge: Bridge): UpstreamClient {
   }
 
   return {
-    request: (req) => call(req, (pool, options) => pool.request(options)),
-    stream: (req, factory) => call(req, (pool, options) => pool.stream(options, factory)),
+    async request(req) {
+      if (!isEventStream(req.method, req.path)) return call(req, (pool, options) => pool.request(options))
+      const answered = barrier.opening()
+      try {
+        return await call(req, (pool, options) => pool.request(options))
+      } finally {
+        answered()
+      }
+    },
+    async stream(req, factory) {
+      if (!isEventStream(req.method, req.path)) return call(req, (pool, options) => pool.stream(options, factory))
+      const answered = barrier.opening()
+      try {
+        return await call(req, (pool, options) =>
+          pool.stream(options, (data) => {
+            answered()
+            return factory(data)
+          }),
+        )
+      } finally {
+        answered()
+      }
+    },
+    pendingSubscriptions: () => barrier.pending(),
     subscribe(path, headers, signal) {
       const target = bridge.target()
       if (!target) return Promise.reject(notReadyError(bridge.snapshot()))
