@@ -66,13 +66,44 @@ async function tap(open: (signal: AbortSignal) => Promise<{ stream: AsyncGenerat
       const done = await waitSeen(() => seen.some((e) => e.type === 'session.idle' && e.about.includes(sessionID)), TURN_MS)
       ac.abort()
       await reading
-      const types = seen.slice(startAt).filter((e) => e.about.includes(sessionID)).map((e) => e.type)
+      const types = withoutSummaries(seen.slice(startAt).filter((e) => e.about.includes(sessionID))).map((e) => e.type)
       // up to the first session.idle: what OpenCode sends after it (a late session.updated, session.diff and
       // message.updated) races with the reader stopping, on either side
       const idle = types.indexOf('session.idle')
       return done && idle >= 0 ? types.slice(0, idle + 1) : [...types, `<no session.idle within ${TURN_MS / 1000} s>`]
     },
   }
+}
+
+/** The id OpenCode gave an event (bus event: payload.id or id; sync copy: syncEvent.id). */
+function idOf(about: string): string | undefined {
+  const e = JSON.parse(about)
+  const payload = e.payload ?? e
+  return payload.type === 'sync' ? payload.syncEvent?.id : payload.id
+}
+
+/**
+ * OpenCode summarises a turn on a fiber of its own: `session.updated` (with `summary`), `session.diff`,
+ * then the user's `message.updated` (with `summary.diffs`). Where that trio lands among the turn's events
+ * (after the first step, or after the idle) varies from run to run, straight or through Studio alike, so
+ * it is left out of the order compared, with its sync copies (which carry the same event ids).
+ */
+function withoutSummaries(events: Array<{ type: string; about: string }>): Array<{ type: string; about: string }> {
+  const drop = new Set<string>()
+  const bus = events.filter((e) => !e.type.startsWith('sync:'))
+  bus.forEach((e, i) => {
+    if (e.type !== 'session.diff') return
+    const before = bus.slice(0, i).findLast((x) => x.type === 'session.updated')
+    const after = bus.slice(i + 1).find((x) => x.type === 'message.updated' && x.about.includes('"role":"user"'))
+    for (const x of [before, e, after]) {
+      const id = x && idOf(x.about)
+      if (id) drop.add(id)
+    }
+  })
+  return events.filter((e) => {
+    const id = idOf(e.about)
+    return id === undefined || !drop.has(id)
+  })
 }
 
 /**
