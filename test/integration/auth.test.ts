@@ -206,6 +206,11 @@ describe('ways in', () => {
     expect(res.body.storage.layout).toBe('sqlite')
     expect(res.body.settings.find((s: { key: string }) => s.key === 'password')).toMatchObject({ value: 'set', source: 'flag' })
     expect(res.text).not.toContain(PASSWORD)
+    // the event loop's per-second windows, the newest last
+    const windows = res.body.eventLoop.windows as Array<{ at: number; maxMs: number; p99Ms: number }>
+    expect(windows.length).toBeGreaterThan(0)
+    expect(windows.at(-1)!.at).toBeGreaterThan(Date.now() - 60_000)
+    expect(windows.every((w) => w.maxMs >= w.p99Ms && w.p99Ms >= 0)).toBe(true)
   })
 
   it('a password hash from the config works like the password', async () => {
