@@ -95,7 +95,7 @@ export const promptStall: Scenario = {
         '',
         `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine}`,
         '',
-        `A ${BODY_MB} MB JSON prompt sent to \`/api/session/:id/prompt_async\` (\`noReply\`), while another connection asks \`/health\` every ${PROBE_EVERY_MS} ms.`,
+        `A ${BODY_MB} MB JSON prompt sent to \`/api/session/:id/prompt_async\` (\`noReply\`), while another connection, from a thread of its own, asks \`/health\` every ${PROBE_EVERY_MS} ms.`,
         '',
         table(
           ['prompt', 'status', 'sent in s', "Studio's loop blocked, worst ms", '/health worst ms', '/health p99 ms', 'Studio RSS growth MB'],
