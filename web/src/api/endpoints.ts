@@ -45,6 +45,8 @@ export const api = {
     get<MessagePage>(`/api/session/${enc(id)}/message${qs({ limit: opts.limit, before: opts.before, includeTotal: true, prune: true })}`),
   part: (sid: string, mid: string, pid: string) => get<Part>(`/api/session/${enc(sid)}/message/${enc(mid)}/part/${enc(pid)}`),
   status: (directory: string) => get<Record<string, SessionStatus>>(`/api/session/status${qs({ directory })}`),
+  /** Studio's status index: every directory's busy sessions, without asking OpenCode. */
+  statusAll: () => get<Record<string, SessionStatus>>('/api/session/status?local=true'),
   attention: () => get<AttentionItem[]>('/api/attention'),
   permissions: (directory: string) => get<PermissionRequest[]>(`/api/permission${qs({ directory })}`),
   questions: (directory: string) => get<QuestionRequest[]>(`/api/question${qs({ directory })}`),

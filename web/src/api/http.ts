@@ -1,6 +1,8 @@
 // The typed fetch client: JSON in and out, Studio's seq header read on every answer, errors turned into
 // one readable message (Studio's {error, code} or OpenCode's {name, data.message}).
 
+import { takePrefetched } from './prefetch'
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -26,8 +28,10 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
   if (json !== undefined) headers.set('content-type', 'application/json')
   const signal = rest.signal ?? AbortSignal.timeout(timeoutMs ?? TIMEOUT_MS)
   let res: Response
+  // a plain GET index.html already sent takes that answer (api/prefetch.ts)
+  const early = rest.method === undefined && json === undefined && init.signal === undefined ? takePrefetched(path) : undefined
   try {
-    res = await fetch(path, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) })
+    res = await (early ?? fetch(path, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }))
   } catch (err) {
     if ((err as Error).name === 'AbortError' && rest.signal?.aborted) throw err
     if ((err as Error).name === 'TimeoutError') throw new ApiError(0, 'no answer in time', 'timeout')

@@ -16,7 +16,7 @@ export async function boot(): Promise<void> {
   const directories = dirs.value.map((d) => d.directory)
   await Promise.allSettled([
     ...directories.slice(0, 8).map((d) => loadDirectory(d)),
-    refreshStatus(directories),
+    refreshStatus([]),
     refreshAttention(directories),
   ])
   startLive()

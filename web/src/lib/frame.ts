@@ -24,3 +24,9 @@ export function onNextFrame(fn: () => void): void {
   requestAnimationFrame(run)
   setTimeout(run, 50)
 }
+
+/** Runs `fn` once the browser is idle after painting (at most ~500 ms later): work no first paint needs. */
+export function afterPaint(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
+  else setTimeout(fn, 50)
+}

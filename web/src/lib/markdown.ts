@@ -1,44 +1,22 @@
 // Markdown to safe HTML: markdown-it with raw HTML disabled (it renders as text), then DOMPurify.
-// Code is highlighted once highlight.js has been loaded (lazily, on the first code block); finished
-// texts are cached by key, a bounded map.
+// Code in a named language is highlighted once that language has loaded (lib/highlight.ts); finished
+// texts are cached by key, a bounded map, emptied when a language arrives.
 
 import MarkdownIt from 'markdown-it'
 import DOMPurify from 'dompurify'
-import { shallowRef } from 'vue'
+import { highlight, highlighterVersion } from './highlight'
 
-type Hljs = typeof import('highlight.js/lib/common').default
-let hljs: Hljs | null = null
-let loading = false
-/** Bumped when the highlighter arrives, so rendered code is redone once. */
-export const highlighterVersion = shallowRef(0)
+export { highlighterVersion }
 const MAX_HIGHLIGHT_LINES = 1000
-
-function loadHighlighter(): void {
-  if (loading) return
-  loading = true
-  void import('highlight.js/lib/common').then((m) => {
-    hljs = m.default
-    cache.clear()
-    highlighterVersion.value++
-  })
-}
 
 const md = new MarkdownIt({
   html: false,
   linkify: true,
   breaks: false,
   highlight(code, lang): string {
-    if (!hljs) {
-      loadHighlighter()
-      return ''
-    }
     if (code.split('\n').length > MAX_HIGHLIGHT_LINES) return ''
-    try {
-      const out = lang && hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }) : hljs.highlightAuto(code)
-      return `<pre class="hljs"><code>${out.value}</code></pre>`
-    } catch {
-      return ''
-    }
+    const html = highlight(code, lang)
+    return html === null ? '' : `<pre class="hljs"><code>${html}</code></pre>`
   },
 })
 
@@ -59,7 +37,9 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 const cache = new Map<string, string>()
 const MAX_CACHE = 400
 
-export function renderMarkdown(text: string, key?: string): string {
+export function renderMarkdown(text: string, cacheKey?: string): string {
+  // a language that arrived since makes cached code stale: the version is part of the key
+  const key = cacheKey ? `${cacheKey}:${highlighterVersion.value}` : undefined
   if (key) {
     const hit = cache.get(key)
     if (hit !== undefined) return hit

@@ -17,7 +17,7 @@ import {
   newBatch,
   setPinned,
 } from './messages'
-import { dirs, loadDirectory, removeSessions, upsertSessions } from './sessions'
+import { dirs, getSession, loadDirectory, removeSessions, upsertSessions } from './sessions'
 import { takeSnapshotSeq } from './seq'
 import { isBusy, refreshStatus, setStatus } from './status'
 import { openSessionId, setSessionError } from './ui'
@@ -27,6 +27,12 @@ let stream: EventStream | null = null
 
 function knownDirectories(): string[] {
   return dirs.value.map((d) => d.directory)
+}
+
+/** Where OpenCode itself is asked for the run state on a repair: the open session's directory. */
+function focusDirectories(open: string | null): string[] {
+  const directory = open ? getSession(open)?.directory : undefined
+  return directory ? [directory] : []
 }
 
 function apply(events: StreamEvent[]): void {
@@ -133,7 +139,7 @@ export function repair(_reason: string): Promise<void> {
     const open = openSessionId.value
     await Promise.allSettled([
       refreshHealth(),
-      refreshStatus(directories),
+      refreshStatus(focusDirectories(open)),
       refreshAttention(directories),
       open ? loadTail(open) : Promise.resolve(),
       ...dirs.value.filter((d) => d.loaded).map((d) => loadDirectory(d.directory)),

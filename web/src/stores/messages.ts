@@ -113,9 +113,20 @@ function merge(t: Timeline, page: MessageWithParts[]): void {
   if (changed) t.entries.value = list
 }
 
-export async function loadTail(sid: string): Promise<void> {
+const tailLoads = new Map<string, Promise<void>>()
+
+/** The newest page, merged into what is shown; a call while one is in flight shares it. */
+export function loadTail(sid: string): Promise<void> {
+  let running = tailLoads.get(sid)
+  if (!running) {
+    running = fetchTail(sid).finally(() => tailLoads.delete(sid))
+    tailLoads.set(sid, running)
+  }
+  return running
+}
+
+async function fetchTail(sid: string): Promise<void> {
   const t = timeline(sid)
-  if (t.loading.value) return
   t.loading.value = true
   try {
     const answer = await api.messages(sid, { limit: FIRST_PAGE })

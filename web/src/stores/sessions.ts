@@ -2,6 +2,7 @@
 // each directory in list order, children by parent. Lists come from Studio's tree answer; events keep it
 // live. A failed load keeps what was shown and marks the directory stale.
 
+import { createLimiter } from '../lib/limit'
 import { shallowRef, triggerRef } from 'vue'
 import { api } from '../api/endpoints'
 import { errorText } from '../api/http'
@@ -21,6 +22,8 @@ export interface DirState {
 }
 
 const PAGE = 50
+/** Directory pages in flight at once (see lib/limit.ts). */
+const sidebarRequests = createLimiter(2)
 const KNOWN_DIRS_KEY = 'ocs.directories'
 
 export const sessions = shallowRef(new Map<string, Session>())
@@ -94,7 +97,7 @@ export async function loadDirectory(directory: string, more = false): Promise<vo
   setDir(directory, { loading: true })
   try {
     const offset = more ? (state?.roots.length ?? 0) : 0
-    const answer = await api.sessions(directory, { offset, limit: PAGE })
+    const answer = await sidebarRequests(() => api.sessions(directory, { offset, limit: PAGE }))
     noteSeq(answer.seq)
     const page = answer.data
     if (!Array.isArray(page?.sessions)) throw new Error('unexpected answer to the session list')
@@ -135,16 +138,25 @@ export async function loadChildren(id: string): Promise<void> {
 }
 
 /** Fetches one session not yet known (a deep link, an event about a child). */
-export async function ensureSession(id: string): Promise<Session | null> {
+const sessionLoads = new Map<string, Promise<Session | null>>()
+
+/** The session from what is loaded, else asked of Studio once (concurrent callers share the request). */
+export function ensureSession(id: string): Promise<Session | null> {
   const known = sessions.value.get(id)
-  if (known) return known
-  try {
-    const answer = await api.session(id)
-    upsertSessions([answer.data])
-    return answer.data
-  } catch {
-    return null
+  if (known) return Promise.resolve(known)
+  let running = sessionLoads.get(id)
+  if (!running) {
+    running = api
+      .session(id)
+      .then((answer) => {
+        upsertSessions([answer.data])
+        return answer.data
+      })
+      .catch(() => null)
+      .finally(() => sessionLoads.delete(id))
+    sessionLoads.set(id, running)
   }
+  return running
 }
 
 /** Applies session.created / session.updated (batched by the caller). */

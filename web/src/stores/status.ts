@@ -28,16 +28,21 @@ export function setStatus(id: string, status: SessionStatus): void {
   statusMap.value = { ...statusMap.value, [id]: status }
 }
 
-/** Re-reads the map for these directories; sessions they no longer report are idle. */
-export async function refreshStatus(directories: string[]): Promise<void> {
-  const answers = await Promise.allSettled(directories.map((d) => api.status(d)))
-  const next: Record<string, SessionStatus> = {}
-  let anyOk = false
-  answers.forEach((a) => {
-    if (a.status !== 'fulfilled' || typeof a.value.data !== 'object' || a.value.data === null || Array.isArray(a.value.data)) return
-    anyOk = true
-    noteSeq(a.value.seq)
-    Object.assign(next, a.value.data)
-  })
-  if (anyOk) statusMap.value = next
+/**
+ * Re-reads the map. Studio's status index answers for every directory at once (`local=true`: no call to
+ * OpenCode, so 200 directories cost one request, not 200 instance boots in OpenCode); then OpenCode is asked
+ * for the directories in focus (the open session's), which Studio merges into its index, and the index is
+ * read again. A failed read keeps what is shown.
+ */
+export async function refreshStatus(focus: string[]): Promise<void> {
+  const readAll = async (): Promise<void> => {
+    const answer = await api.statusAll()
+    if (typeof answer.data !== 'object' || answer.data === null || Array.isArray(answer.data)) return
+    noteSeq(answer.seq)
+    statusMap.value = answer.data
+  }
+  await readAll().catch(() => undefined)
+  if (focus.length === 0) return
+  const asked = await Promise.allSettled(focus.map((d) => api.status(d)))
+  if (asked.some((a) => a.status === 'fulfilled')) await readAll().catch(() => undefined)
 }
