@@ -43,7 +43,8 @@ export const PROBE_SCRIPT = `(() => {
     }).observe({ type: 'longtask', buffered: true })
   } catch {}
   const tick = (t) => {
-    if (probe.recording) probe.frames.push(t)
+    if (!probe.recording) return // no frames asked for while not recording: idle CPU stays the app's own
+    probe.frames.push(t)
     requestAnimationFrame(tick)
   }
   probe.startFrames = () => { probe.frames = []; probe.recording = true; requestAnimationFrame(tick) }

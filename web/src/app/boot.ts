@@ -8,6 +8,7 @@ import { dirs, loadDirectories, loadDirectory } from '../stores/sessions'
 import { noteSeq } from '../stores/seq'
 import { health } from '../stores/connection'
 import { refreshStatus } from '../stores/status'
+import { timelineStats } from '../stores/messages'
 
 export async function boot(): Promise<void> {
   await refreshHealth()
@@ -23,4 +24,4 @@ export async function boot(): Promise<void> {
 }
 
 // For diagnosis in the browser console (and browser tests): read-only views of the stores.
-;(window as unknown as { __studio: unknown }).__studio = { dirs, health, eventCounts, eventLog }
+;(window as unknown as { __studio: unknown }).__studio = { dirs, health, eventCounts, eventLog, timelineStats }

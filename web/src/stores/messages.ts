@@ -293,3 +293,23 @@ export function dropMessage(sid: string, mid: string): void {
 export function loadedTimelines(): Timeline[] {
   return [...timelines.values()]
 }
+
+/**
+ * What the page holds, for the structural tests and the console: timelines kept, and the two things a
+ * page must never hold by itself (only when the person asks for one tool's whole output): a data: URL,
+ * and a tool output longer than Studio's prune limit.
+ */
+export function timelineStats(): { timelines: number; sessions: string[]; parts: number; dataUrls: number; longestToolOutput: number } {
+  let parts = 0
+  let dataUrls = 0
+  let longestToolOutput = 0
+  for (const t of timelines.values())
+    for (const entry of t.entries.value)
+      for (const part of entry.parts.value) {
+        parts++
+        if (JSON.stringify(part).includes('"data:')) dataUrls++
+        const output = part.type === 'tool' ? (part.state as { output?: unknown }).output : undefined
+        if (typeof output === 'string') longestToolOutput = Math.max(longestToolOutput, new TextEncoder().encode(output).length)
+      }
+  return { timelines: timelines.size, sessions: [...timelines.keys()], parts, dataUrls, longestToolOutput }
+}
