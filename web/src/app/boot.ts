@@ -11,9 +11,10 @@ import { refreshStatus } from '../stores/status'
 import { timelineStats } from '../stores/messages'
 
 export async function boot(): Promise<void> {
-  await refreshHealth()
-  noteSeq(health.value?.events?.seq ?? null)
-  await loadDirectories()
+  await Promise.all([
+    refreshHealth().then(() => noteSeq(health.value?.events?.seq ?? null)),
+    loadDirectories(),
+  ])
   const directories = dirs.value.map((d) => d.directory)
   await Promise.allSettled([
     ...directories.slice(0, 8).map((d) => loadDirectory(d)),
