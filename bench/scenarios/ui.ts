@@ -1,7 +1,7 @@
 // `npm run bench -- ui`: Studio's web UI in Chromium on 10,000 sessions and a 2,000-message session
 // (bench/ui-dataset.ts), against the targets of ui-spec.md F.8. The dataset is written into a real
 // OpenCode database once and reused; OpenCode and Studio run on a copy of it, Studio attached to that
-// OpenCode (which is also what serves OpenCode's own web app for the side-by-side rows, still to come).
+// OpenCode, which also serves OpenCode's own web app for the side-by-side rows.
 
 import { fileURLToPath } from 'node:url'
 import { startMockLlm } from '../../test/harness/mock-llm/server.js'
@@ -11,6 +11,7 @@ import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
 import type { Scenario } from '../context.js'
 import { table } from '../results-file.js'
 import { launchUiBrowser } from '../ui/browser.js'
+import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
 import { measureStudioUi, type StudioUiReadings } from '../ui/studio-ui.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
 
@@ -60,6 +61,7 @@ export const ui: Scenario = {
       args: ['--opencode-port', String(oc.port), '--opencode-data-dir', scratch.dataDir, '--data-dir', `${scratch.root}/studio-data`, '--log-level', 'warn'],
     })
     const browser = await launchUiBrowser()
+    const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
     try {
       const q = `directory=${encodeURIComponent(dir)}`
       const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=12&fields=compact`)).json()) as { id: string; title: string }[]
@@ -67,7 +69,7 @@ export const ui: Scenario = {
       const readings = await measureStudioUi(browser, {
         url: studio.url,
         distDir: DIST,
-        longSession: { id: data.longSession.id, marker: `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}` },
+        longSession: { id: data.longSession.id, marker },
         otherSession: others[0]!,
         moreSessions: others.slice(1, 11).map((s) => s.id),
         streamSeconds: STREAM_SECONDS,
@@ -82,6 +84,7 @@ export const ui: Scenario = {
           if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
         },
       })
+      const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
       const rows = GOALS.map((g) => {
         const v = g.value(readings)
         return [g.id, g.what, `${format(v)} ${g.unit}`, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
@@ -96,7 +99,11 @@ export const ui: Scenario = {
         '',
         table(['target', 'measure', 'Studio', 'goal', 'verdict'], rows),
         '',
-        "OpenCode's own web app side by side (ratio columns) is not measured yet: see the issue's notes.",
+        `OpenCode's own web app, served by the same OpenCode (${oc.url.replace(/:\d+$/, ':<port>')}/<dir>/session/<id>), in the same browser and run:`,
+        '',
+        table(['measure', 'Studio', "OpenCode's web app", 'OpenCode ÷ Studio', 'goal', 'verdict'], sideBySide(readings, theirs)),
+        '',
+        "Not compared yet: the sidebar at 10,000 sessions (OpenCode's home lists projects first), switching, and frame time while streaming.",
       ].join('\n')
     } finally {
       await browser.close()
@@ -111,4 +118,18 @@ export const ui: Scenario = {
 function format(v: number): string {
   if (!Number.isFinite(v)) return 'n/a'
   return v >= 100 ? v.toFixed(0) : v.toFixed(1)
+}
+
+/** Studio against OpenCode's web app: how many times slower or bigger OpenCode's reading is. */
+function sideBySide(ours: StudioUiReadings, theirs: OpenCodeUiReadings): string[][] {
+  const row = (what: string, a: number, b: number, unit: string, goal: number | null): string[] => {
+    const ratio = b / a
+    return [what, `${format(a)} ${unit}`, `${format(b)} ${unit}`, `×${ratio.toFixed(1)}`, goal === null ? '' : `≥ ×${goal}`, goal === null ? '' : ratio >= goal ? 'met' : '**not met**']
+  }
+  return [
+    row('open the 2,000-message session, newest message painted (cold)', ours.openColdMs, theirs.openColdMs, 'ms', 3),
+    row('the same, warm', ours.openWarmMs, theirs.openWarmMs, 'ms', 3),
+    row('JS heap after opening it', ours.heapAfterOpenMb, theirs.heapMb, 'MB', 3),
+    row('elements in the document after opening it', ours.documentNodes, theirs.documentNodes, '', null),
+  ]
 }

@@ -16,6 +16,9 @@ export interface StudioUiReadings {
   openColdMs: number
   openWarmMs: number
   firstPageBytes: number
+  /** For the side-by-side columns: heap and whole-document elements right after the warm open. */
+  heapAfterOpenMb: number
+  documentNodes: number
   /** U3: switching back to an open session. */
   switchMs: number
   /** U4: streaming into the open long session. */
@@ -90,6 +93,9 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
     await page.goto(`${input.url}/session/${input.longSession.id}`)
     const openWarm = await paintedAt(page, `${TIMELINE}?.textContent.includes(${JSON.stringify(input.longSession.marker)})`)
     const timelineNodes = await countTimelineNodes(page)
+    await page.waitForTimeout(1000) // settle as OpenCode's app is given to (bench/ui/opencode-ui.ts)
+    const heapAfterOpen = await heapMb(cdp)
+    const documentNodes = await page.evaluate(() => document.querySelectorAll('*').length)
 
     // U3: to another session and back (the long one is loaded: no refetch of its history).
     await openByRoute(page, input.otherSession)
@@ -141,6 +147,8 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
       openColdMs: openCold,
       openWarmMs: openWarm,
       firstPageBytes: pageBytes,
+      heapAfterOpenMb: heapAfterOpen,
+      documentNodes,
       switchMs,
       streamFrameP95Ms: p95(intervals(frames)),
       streamLongTasks: long.count,
