@@ -3,6 +3,7 @@
 // OpenCode database once and reused; OpenCode and Studio run on a copy of it, Studio attached to that
 // OpenCode, which also serves OpenCode's own web app for the side-by-side rows.
 
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startMockLlm } from '../../test/harness/mock-llm/server.js'
 import { startOpenCode } from '../../test/harness/opencode.js'
@@ -12,6 +13,7 @@ import type { Scenario } from '../context.js'
 import { table } from '../results-file.js'
 import { launchUiBrowser } from '../ui/browser.js'
 import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
+import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
 import { measureStudioUi, type StudioUiReadings } from '../ui/studio-ui.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
 
@@ -23,7 +25,7 @@ const DELTA_MS = 20
 interface Goal {
   id: string
   what: string
-  value(r: StudioUiReadings): number
+  value(r: StudioUiReadings & AttentionReadings): number
   unit: string
   /** Met when the reading is at most this. */
   max: number
@@ -43,6 +45,10 @@ const GOALS: Goal[] = [
   { id: 'U6', what: 'timeline DOM nodes at the bottom', value: (r) => r.timelineNodes, unit: 'nodes', max: 10_000 },
   { id: 'U6', what: 'timeline DOM nodes after paging up', value: (r) => r.timelineNodesAfterScroll, unit: 'nodes', max: 10_000 },
   { id: 'U6', what: 'CPU while idle with the session open', value: (r) => r.idleCpuPercent, unit: '%', max: 1 },
+  { id: 'U7', what: 'OpenCode killed mid-reply and back: busy state cleared after it is ready', value: (r) => r.busyClearedMs, unit: 'ms', max: 2000 },
+  { id: 'U7', what: 'sessions still shown busy 10 s after OpenCode is back', value: (r) => r.stuckBusy, unit: 'sessions', max: 0 },
+  { id: 'U8', what: 'permission card painted after `permission.asked` arrived', value: (r) => r.permissionShownMs, unit: 'ms', max: 500 },
+  { id: 'U8', what: 'permission card painted after a reload (from navigation start)', value: (r) => r.permissionAfterReloadMs, unit: 'ms', max: 1000 },
   { id: 'U11', what: 'JS of the chat route, gzipped', value: (r) => r.chatJsGzipKb, unit: 'KB', max: 250 },
   { id: 'U11', what: 'cold load to interactive (composer usable)', value: (r) => r.interactiveMs, unit: 'ms', max: 1000 },
 ]
@@ -55,7 +61,10 @@ export const ui: Scenario = {
     const scratch = createScratch({ llmBaseUrl: mock.baseUrl, prefix: 'ocs-ui-bench-' })
     installUiDataDir(data, scratch)
     const dir = data.longSession.directory
-    const oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir })
+    // bash asks first, so a permission request can be measured (U8)
+    const config = JSON.parse(readFileSync(scratch.configFile, 'utf8'))
+    writeFileSync(scratch.configFile, JSON.stringify({ ...config, permission: { ...config.permission, bash: 'ask' } }, null, 2))
+    let oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir })
     const studio = await startStudioChild({
       env: scratch.env,
       args: ['--opencode-port', String(oc.port), '--opencode-data-dir', scratch.dataDir, '--data-dir', `${scratch.root}/studio-data`, '--log-level', 'warn'],
@@ -64,7 +73,7 @@ export const ui: Scenario = {
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
     try {
       const q = `directory=${encodeURIComponent(dir)}`
-      const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=12&fields=compact`)).json()) as { id: string; title: string }[]
+      const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=14&fields=compact`)).json()) as { id: string; title: string }[]
       const others = roots.filter((s) => s.id !== data.longSession.id)
       const readings = await measureStudioUi(browser, {
         url: studio.url,
@@ -84,9 +93,30 @@ export const ui: Scenario = {
           if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
         },
       })
+      const api = (path: string, init?: RequestInit) => fetch(`${studio.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } })
+      const attention = await measureAttention(browser, {
+        url: studio.url,
+        session: { id: others[11]!.id, directory: dir },
+        async prompt(id, text) {
+          const res = await api(`/api/session/${id}/prompt_async?${q}`, { method: 'POST', body: JSON.stringify({ parts: [{ type: 'text', text }] }) })
+          if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}`)
+        },
+        async rejectPending() {
+          const pending = (await (await api('/api/attention')).json()) as Array<{ kind: string; directory: string; request: { id: string } }>
+          for (const p of pending.filter((x) => x.kind === 'permission'))
+            await api(`/api/permission/${p.request.id}/reply?directory=${encodeURIComponent(p.directory)}`, { method: 'POST', body: '{"reply":"reject"}' })
+        },
+        async restartOpenCode() {
+          process.kill(oc.pid, 'SIGKILL')
+          await oc.stop()
+          oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir, port: oc.port })
+          await waitStudioReady(studio.url, { timeoutMs: 60_000 })
+        },
+      })
       const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
+      const all = { ...readings, ...attention }
       const rows = GOALS.map((g) => {
-        const v = g.value(readings)
+        const v = g.value(all)
         return [g.id, g.what, `${format(v)} ${g.unit}`, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
       })
       return [

@@ -6,7 +6,7 @@ import { refreshHealth } from '../stores/connection'
 import { eventCounts, eventLog, startLive } from '../stores/live'
 import { dirs, loadDirectories, loadDirectory } from '../stores/sessions'
 import { noteSeq } from '../stores/seq'
-import { health } from '../stores/connection'
+import { health, streamOpen } from '../stores/connection'
 import { refreshStatus } from '../stores/status'
 import { timelineStats } from '../stores/messages'
 
@@ -25,4 +25,4 @@ export async function boot(): Promise<void> {
 }
 
 // For diagnosis in the browser console (and browser tests): read-only views of the stores.
-;(window as unknown as { __studio: unknown }).__studio = { dirs, health, eventCounts, eventLog, timelineStats }
+;(window as unknown as { __studio: unknown }).__studio = { dirs, health, streamOpen, eventCounts, eventLog, timelineStats }
