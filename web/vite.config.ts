@@ -15,6 +15,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 600,
   },
+  // the markdown worker loads highlighting languages as chunks of its own
+  worker: { format: 'es' },
   server: {
     proxy: { '/api': { target: studio, ws: false }, '/health': studio, '/auth': studio },
   },

@@ -1,10 +1,9 @@
-// Syntax highlighting on demand: highlight.js's core plus only the languages a page's code blocks name,
+// Syntax highlighting on demand (in the markdown worker): highlight.js's core plus only the languages a page's code blocks name,
 // each its own small chunk loaded the first time it is needed (the `common` bundle registers 37 languages,
 // ~50 ms before the first block is coloured). Blocks without a language, or with one not listed here,
 // stay plain: guessing a language tries every grammar, the costliest thing a highlighter does.
 
 import type { HLJSApi, LanguageFn } from 'highlight.js'
-import { shallowRef } from 'vue'
 
 type Loader = () => Promise<{ default: LanguageFn }>
 
@@ -43,8 +42,12 @@ const ALIASES: Record<string, string> = {
 let core: HLJSApi | null = null
 const ready = new Set<string>()
 const loading = new Set<string>()
-/** Bumped whenever a language arrives, so rendered code is redone once. */
-export const highlighterVersion = shallowRef(0)
+const listeners: Array<() => void> = []
+
+/** Called whenever a language arrives, so code rendered without it is redone once. */
+export function onLanguage(listener: () => void): void {
+  listeners.push(listener)
+}
 
 export function languageOf(tag: string): string | null {
   const name = tag.trim().toLowerCase().split(/\s+/)[0] ?? ''
@@ -75,7 +78,7 @@ async function load(language: string): Promise<void> {
     core = hljs.default
     core.registerLanguage(language, grammar.default)
     ready.add(language)
-    highlighterVersion.value++
+    for (const listener of listeners) listener()
   } catch {
     // offline or a failed chunk: the block stays plain; a later block may try again
     loading.delete(language)

@@ -1,38 +1,19 @@
-// Markdown to safe HTML: markdown-it with raw HTML disabled (it renders as text), then DOMPurify.
-// Code in a named language is highlighted once that language has loaded (lib/highlight.ts): a text whose
-// code still waits for its language says so (`pending`), and only those are rendered again when a
-// language arrives. Finished texts are cached by key, a bounded map.
+// Markdown to safe HTML for the page. Parsing and highlighting run in a worker (markdown.worker.ts); the
+// page only sanitizes the answer with DOMPurify (it needs a DOM) and caches it. A text is shown plain
+// until its HTML is back. Finished renderings are cached by key, a bounded map; a rendering whose code
+// waited for its language is redone when `highlighterVersion` moves. Without workers it renders here.
 
-import MarkdownIt from 'markdown-it'
 import DOMPurify from 'dompurify'
-import { highlight, highlighterVersion, languageOf } from './highlight'
+import { shallowRef } from 'vue'
+import type { Unsafe } from './markdown-core'
 
-export { highlighterVersion }
-const MAX_HIGHLIGHT_LINES = 1000
-/** Set while rendering when a code block's language is still loading. */
-let waiting = false
-
-const md = new MarkdownIt({
-  html: false,
-  linkify: true,
-  breaks: false,
-  highlight(code, lang): string {
-    if (code.split('\n').length > MAX_HIGHLIGHT_LINES) return ''
-    const html = highlight(code, lang)
-    if (html === null && languageOf(lang)) waiting = true
-    return html === null ? '' : `<pre class="hljs"><code>${html}</code></pre>`
-  },
-})
-
-// Links open in a new tab, without handing it this page.
-type Rule = NonNullable<typeof md.renderer.rules.link_open>
-const defaultLinkOpen: Rule = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
-const linkOpen: Rule = (tokens, idx, options, env, self) => {
-  tokens[idx]!.attrSet('target', '_blank')
-  tokens[idx]!.attrSet('rel', 'noopener noreferrer')
-  return defaultLinkOpen(tokens, idx, options, env, self)
+export interface Rendered {
+  html: string
+  pending: boolean
 }
-md.renderer.rules.link_open = linkOpen
+
+/** Bumped whenever a highlighting language arrives. */
+export const highlighterVersion = shallowRef(0)
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') node.setAttribute('rel', 'noopener noreferrer')
@@ -40,25 +21,62 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 
 const cache = new Map<string, string>()
 const MAX_CACHE = 400
+const jobs = new Map<number, (out: Unsafe) => void>()
+let nextId = 0
+let worker: Worker | null | undefined
 
-export interface Rendered {
-  html: string
-  /** Some code waits for its language: render again when `highlighterVersion` moves. */
-  pending: boolean
+function startWorker(): Worker | null {
+  try {
+    const w = new Worker(new URL('./markdown.worker.ts', import.meta.url), { type: 'module' })
+    w.onmessage = (e: MessageEvent<Unsafe & { id?: number; language?: boolean }>) => {
+      if (e.data.language) {
+        highlighterVersion.value++
+        return
+      }
+      const done = jobs.get(e.data.id!)
+      jobs.delete(e.data.id!)
+      done?.(e.data)
+    }
+    return w
+  } catch {
+    return null
+  }
 }
 
-export function renderMarkdown(text: string, key?: string): Rendered {
-  if (key) {
-    const hit = cache.get(key)
-    if (hit !== undefined) return { html: hit, pending: false }
+async function unsafeHtml(text: string): Promise<Unsafe> {
+  worker ??= startWorker()
+  if (!worker) {
+    const { toHtml } = await import('./markdown-core')
+    return toHtml(text)
   }
-  waiting = false
-  const html = DOMPurify.sanitize(md.render(text), { ADD_ATTR: ['target'], FORBID_TAGS: ['style', 'form', 'input'] })
-  const pending = waiting
+  const id = nextId++
+  return new Promise((resolve) => {
+    jobs.set(id, resolve)
+    worker!.postMessage({ id, text })
+  })
+}
+
+// started with the chat's code, so the worker's own script loads while the first page of messages does
+worker = startWorker()
+
+function sanitize(html: string): string {
+  return DOMPurify.sanitize(html, { ADD_ATTR: ['target'], FORBID_TAGS: ['style', 'form', 'input'] })
+}
+
+/** A finished rendering of `key`, if one is cached. */
+export function cachedMarkdown(key: string | undefined): string | undefined {
+  return key ? cache.get(key) : undefined
+}
+
+export async function renderMarkdown(text: string, key?: string): Promise<Rendered> {
+  const hit = cachedMarkdown(key)
+  if (hit !== undefined) return { html: hit, pending: false }
+  const out = await unsafeHtml(text)
+  const html = sanitize(out.html)
   // only finished renderings are kept: a pending one is redone once its language is in
-  if (key && !pending) {
+  if (key && !out.pending) {
     if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!)
     cache.set(key, html)
   }
-  return { html, pending }
+  return { html, pending: out.pending }
 }
