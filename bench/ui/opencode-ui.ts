@@ -34,9 +34,9 @@ export async function measureOpenCodeUi(browser: UiBrowser, input: OpenCodeUiInp
     await cold.close()
 
     const page = await context.newPage()
-    const cdp = await context.newCDPSession(page)
     await page.goto(`${input.url}${path}`)
     const openWarmMs = await painted(page)
+    const cdp = await context.newCDPSession(page) // after the load, as for Studio's page
     await page.waitForTimeout(1000) // let the app settle before reading its memory
     const heap = await heapMb(cdp)
     const documentNodes = await page.evaluate(() => document.querySelectorAll('*').length)

@@ -88,10 +88,11 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
 
     // U2 warm: the same screen again (assets cached, Studio warm).
     const page = await context.newPage()
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('Performance.enable')
     await page.goto(`${input.url}/session/${input.longSession.id}`)
     const openWarm = await paintedAt(page, `${TIMELINE}?.textContent.includes(${JSON.stringify(input.longSession.marker)})`)
+    // attached only now: a DevTools session on the page while it loads slows the load itself
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Performance.enable')
     const timelineNodes = await countTimelineNodes(page)
     await page.waitForTimeout(1000) // settle as OpenCode's app is given to (bench/ui/opencode-ui.ts)
     const heapAfterOpen = await heapMb(cdp)
