@@ -4,8 +4,10 @@
 // OpenCode, which also serves OpenCode's own web app for the side-by-side rows.
 
 import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startMockLlm } from '../../test/harness/mock-llm/server.js'
+import { makePng } from '../../test/support/png.js'
 import { startOpenCode } from '../../test/harness/opencode.js'
 import { createScratch } from '../../test/harness/scratch.js'
 import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
@@ -13,6 +15,7 @@ import type { Scenario } from '../context.js'
 import { table } from '../results-file.js'
 import { launchUiBrowser } from '../ui/browser.js'
 import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
+import { measureAttach, type AttachReadings } from '../ui/studio-attach.js'
 import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
 import { measureStudioUi, type StudioUiReadings } from '../ui/studio-ui.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
@@ -25,7 +28,7 @@ const DELTA_MS = 20
 interface Goal {
   id: string
   what: string
-  value(r: StudioUiReadings & AttentionReadings): number
+  value(r: StudioUiReadings & AttentionReadings & AttachReadings): number
   unit: string
   /** Met when the reading is at most this. */
   max: number
@@ -49,6 +52,10 @@ const GOALS: Goal[] = [
   { id: 'U7', what: 'sessions still shown busy 10 s after OpenCode is back', value: (r) => r.stuckBusy, unit: 'sessions', max: 0 },
   { id: 'U8', what: 'permission card painted after `permission.asked` arrived', value: (r) => r.permissionShownMs, unit: 'ms', max: 500 },
   { id: 'U8', what: 'permission card painted after a reload (from navigation start)', value: (r) => r.permissionAfterReloadMs, unit: 'ms', max: 1000 },
+  { id: 'U10', what: 'attaching a 48 MB image: long tasks (> 50 ms) while it uploads', value: (r) => r.attachLongTasks, unit: 'tasks', max: 0 },
+  { id: 'U10', what: 'the same: JS heap growth', value: (r) => r.attachHeapGrowthMb, unit: 'MB', max: 60 },
+  { id: 'U10', what: 'the same: uploads shown without a progress bar', value: (r) => 1 - r.attachProgressShown, unit: '', max: 0 },
+  { id: 'U10', what: 'the same: prompts carrying its bytes instead of a `serverPath` part', value: (r) => 1 - r.attachSentAsServerPath, unit: '', max: 0 },
   { id: 'U11', what: 'JS of the chat route, gzipped', value: (r) => r.chatJsGzipKb, unit: 'KB', max: 250 },
   { id: 'U11', what: 'cold load to interactive (composer usable)', value: (r) => r.interactiveMs, unit: 'ms', max: 1000 },
 ]
@@ -114,7 +121,11 @@ export const ui: Scenario = {
         },
       })
       const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
-      const all = { ...readings, ...attention }
+      // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
+      const image = join(scratch.root, 'big.png')
+      writeFileSync(image, makePng(4000, 4000))
+      const attach = await measureAttach(browser, { url: studio.url, sessionId: others[12]!.id, file: image })
+      const all = { ...readings, ...attention, ...attach }
       const rows = GOALS.map((g) => {
         const v = g.value(all)
         return [g.id, g.what, `${format(v)} ${g.unit}`, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']

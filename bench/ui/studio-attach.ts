@@ -1,0 +1,57 @@
+// U10 of ui-spec.md F.8 in Studio's UI: attaching a ~50 MB image. The bytes stream from the file to
+// /api/fs/upload (never read into JS), with progress shown; the prompt names the upload by `serverPath`.
+// Readings: long tasks while it uploads, JS heap growth, upload time, and what the prompt carried.
+
+import { performance } from 'node:perf_hooks'
+import { heapMb, longTasksSince, paintedAt, type UiBrowser } from './browser.js'
+
+export interface AttachReadings {
+  attachLongTasks: number
+  attachLongestTaskMs: number
+  attachHeapGrowthMb: number
+  attachSeconds: number
+  /** 1 when a progress bar was shown during the upload. */
+  attachProgressShown: number
+  /** 1 when the prompt named the file by serverPath and carried no data: URL. */
+  attachSentAsServerPath: number
+}
+
+export async function measureAttach(browser: UiBrowser, input: { url: string; sessionId: string; file: string }): Promise<AttachReadings> {
+  const context = await browser.context()
+  try {
+    const page = await context.newPage()
+    await page.goto(`${input.url}/session/${input.sessionId}`)
+    await page.locator('#composer-input').waitFor({ timeout: 60_000 })
+    const cdp = await context.newCDPSession(page)
+    const heapBefore = await heapMb(cdp)
+    const since = (await page.evaluate('performance.now()')) as number
+    const started = performance.now()
+    await page.locator('[data-testid="file-input"]').setInputFiles(input.file)
+    let progress = 0
+    try {
+      await paintedAt(page, `document.querySelector('.att progress') !== null || document.querySelector('.att[data-state="ready"]') !== null`, 30_000)
+      progress = (await page.locator('.att progress').count()) > 0 ? 1 : 0
+    } catch {
+      progress = 0
+    }
+    await paintedAt(page, `document.querySelector('.att[data-state="ready"]') !== null`, 300_000)
+    const attachSeconds = (performance.now() - started) / 1000
+    const long = await longTasksSince(page, since)
+    const heapAfter = await heapMb(cdp)
+
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && /\/prompt_async/.test(r.url()), { timeout: 30_000 })
+    await page.locator('#composer-input').fill('look at this image')
+    await page.locator('#composer-input').press('Enter')
+    const body = (await sent).postData() ?? ''
+    return {
+      attachLongTasks: long.count,
+      attachLongestTaskMs: long.longestMs,
+      attachHeapGrowthMb: heapAfter - heapBefore,
+      attachSeconds,
+      attachProgressShown: progress,
+      attachSentAsServerPath: body.includes('"serverPath"') && !body.includes('data:') ? 1 : 0,
+    }
+  } finally {
+    await context.close()
+  }
+}
