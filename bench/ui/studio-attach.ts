@@ -3,7 +3,7 @@
 // Readings: long tasks while it uploads, JS heap growth, upload time, and what the prompt carried.
 
 import { performance } from 'node:perf_hooks'
-import { heapMb, longTasksSince, paintedAt, type UiBrowser } from './browser.js'
+import { heapMb, longTasksSince, paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
 
 export interface AttachReadings {
   attachLongTasks: number
@@ -18,6 +18,7 @@ export interface AttachReadings {
 
 export async function measureAttach(browser: UiBrowser, input: { url: string; sessionId: string; file: string }): Promise<AttachReadings> {
   const context = await browser.context()
+  await context.addInitScript(PROBE_SCRIPT)
   try {
     const page = await context.newPage()
     await page.goto(`${input.url}/session/${input.sessionId}`)

@@ -36,7 +36,9 @@ const FORGET_IDLE_MS = 30 * 60_000
  * showing a dead run as busy.
  */
 const RECOVER_TIMEOUT_MS = 600
-const RECOVER_ATTEMPTS = 4
+/** Each attempt waits twice as long as the one before, up to this (a fresh OpenCode on a busy machine can take seconds per directory). */
+const RECOVER_MAX_TIMEOUT_MS = 8000
+const RECOVER_ATTEMPTS = 8
 
 export interface StatusQuery {
   /** Only sessions of this directory (exact, as OpenCode's own endpoint). */
@@ -164,9 +166,10 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
     let pass: Promise<void> | null = null
     return {
       atRisk() {
-        if (risk) return
-        risk = new Map()
-        pidAtRisk = deps.bridge.snapshot().pid
+        if (!risk) {
+          risk = new Map()
+          pidAtRisk = deps.bridge.snapshot().pid
+        }
         for (const [id, r] of map) if (r.status.type !== 'idle' || attentionOf(r)) risk.set(id, r.directory)
       },
       recover(): Promise<void> {
@@ -177,8 +180,14 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
           risk = null
           const dirs = new Set<string>()
           for (const d of sessions.values()) if (d) dirs.add(d)
-          await Promise.all([...dirs].map((d) => withRetries(() => reconcileOne(d, RECOVER_TIMEOUT_MS))))
+          const settled = new Set<string>()
+          await Promise.all([...dirs].map(async (d) => (await withRetries((ms) => reconcileOne(d, ms))) && settled.add(d)))
           for (const [id, directory] of sessions) {
+            // a directory OpenCode never answered for stays at risk: the next recovery asks again
+            if (directory && !settled.has(directory)) {
+              ;(risk ??= new Map()).set(id, directory)
+              continue
+            }
             const r = map.get(id)
             if (r && (r.status.type !== 'idle' || attentionOf(r))) continue
             deps.events.hub.publish(notice('session-interrupted', { sessionID: id, directory, reason }))
@@ -189,12 +198,17 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
     }
   }
 
-  async function withRetries(fn: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  /** Runs `fn` with a growing deadline until it succeeds (true) or the attempts run out (false). */
+  async function withRetries(fn: (timeoutMs: number) => Promise<void>): Promise<boolean> {
+    for (let attempt = 1, ms = RECOVER_TIMEOUT_MS; ; attempt++, ms = Math.min(ms * 2, RECOVER_MAX_TIMEOUT_MS)) {
       try {
-        return await fn()
+        await fn(ms)
+        return true
       } catch (err) {
-        if (attempt >= RECOVER_ATTEMPTS || stopped) return deps.log.debug({ reason: String(err) }, 'status recovery failed')
+        if (attempt >= RECOVER_ATTEMPTS || stopped) {
+          deps.log.debug({ reason: String(err) }, 'status recovery failed')
+          return false
+        }
       }
     }
   }
@@ -220,6 +234,8 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
 
   async function run(): Promise<void> {
     while (!stopped) {
+      // sessions whose directory OpenCode did not answer for after an outage are asked about again
+      await recovery.recover().catch(() => {})
       await reconcile().catch(() => {})
       await sleeper.sleep(RECONCILE_MS)
     }

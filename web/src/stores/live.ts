@@ -131,21 +131,38 @@ function enqueue(e: StreamEvent): void {
 }
 
 let repairing: Promise<void> | null = null
+let repairAgain = false
 
-/** Re-reads what the stream cannot replay: status, pending requests, the open session's tail, lists. */
-export function repair(_reason: string): Promise<void> {
-  repairing ??= (async () => {
-    const directories = knownDirectories()
-    const open = openSessionId.value
-    await Promise.allSettled([
-      refreshHealth(),
-      refreshStatus(focusDirectories(open)),
-      refreshAttention(directories),
-      open ? loadTail(open) : Promise.resolve(),
-      ...dirs.value.filter((d) => d.loaded).map((d) => loadDirectory(d.directory)),
-    ])
+/**
+ * Re-reads what the stream cannot replay: status, pending requests, the open session's tail, lists. A
+ * request while a repair runs is not folded into it (that one may have read before what prompted the
+ * request, e.g. OpenCode coming back): one more repair follows it.
+ */
+export function repair(reason: string): Promise<void> {
+  if (repairing) {
+    repairAgain = true
+    return repairing
+  }
+  repairing = (async () => {
+    do {
+      repairAgain = false
+      await repairOnce()
+    } while (repairAgain)
   })().finally(() => (repairing = null))
+  void reason
   return repairing
+}
+
+async function repairOnce(): Promise<void> {
+  const directories = knownDirectories()
+  const open = openSessionId.value
+  await Promise.allSettled([
+    refreshHealth(),
+    refreshStatus(focusDirectories(open)),
+    refreshAttention(directories),
+    open ? loadTail(open) : Promise.resolve(),
+    ...dirs.value.filter((d) => d.loaded).map((d) => loadDirectory(d.directory)),
+  ])
 }
 
 export function startLive(): void {
