@@ -2,6 +2,7 @@
 // each directory in list order, children by parent. Lists come from Studio's tree answer; events keep it
 // live. A failed load keeps what was shown and marks the directory stale.
 
+import { afterPaint } from '../lib/frame'
 import { createLimiter } from '../lib/limit'
 import { shallowRef, triggerRef } from 'vue'
 import { api } from '../api/endpoints'
@@ -37,11 +38,21 @@ export function getSession(id: string): Session | undefined {
 }
 
 function setDir(directory: string, patch: Partial<DirState>): void {
-  const list = dirs.value
-  const i = list.findIndex((d) => d.directory === directory)
-  const base: DirState = i >= 0 ? list[i]! : { directory, info: null, roots: [], total: 0, hasMore: false, loading: false, stale: null, loaded: false }
-  const next = { ...base, ...patch }
-  dirs.value = i >= 0 ? list.map((d, j) => (j === i ? next : d)) : [...list, next]
+  setDirs([[directory, patch]])
+}
+
+/** Applies many patches with one new list (200 directories one by one copied the list 200 times). */
+function setDirs(patches: Array<[string, Partial<DirState>]>): void {
+  const list = dirs.value.slice()
+  const at = new Map(list.map((d, i) => [d.directory, i]))
+  for (const [directory, patch] of patches) {
+    const i = at.get(directory)
+    const base: DirState = i !== undefined ? list[i]! : { directory, info: null, roots: [], total: 0, hasMore: false, loading: false, stale: null, loaded: false }
+    const next = { ...base, ...patch }
+    if (i !== undefined) list[i] = next
+    else at.set(directory, list.push(next) - 1)
+  }
+  dirs.value = list
 }
 
 export function dirState(directory: string): DirState | undefined {
@@ -86,8 +97,9 @@ export async function loadDirectories(): Promise<void> {
     }
   }
   if (list[0] && !defaultDirectory.value) defaultDirectory.value = list[0].directory
-  for (const info of list) setDir(info.directory, { info })
-  for (const d of rememberedDirs()) if (!dirState(d)) setDir(d, {})
+  setDirs(list.map((info) => [info.directory, { info }]))
+  // the directories added by hand live in localStorage, whose first read waits for the browser: after paint
+  afterPaint(() => setDirs(rememberedDirs().filter((d) => !dirState(d)).map((d) => [d, {}])))
 }
 
 /** The first page (or the next one) of a directory's tree. */
@@ -103,12 +115,15 @@ export async function loadDirectory(directory: string, more = false): Promise<vo
     if (!Array.isArray(page?.sessions)) throw new Error('unexpected answer to the session list')
     const roots: string[] = more ? [...(dirState(directory)?.roots ?? [])] : []
     const map = sessions.value
+    const onPage = new Set(page.sessions.map((s) => s.id))
+    const links: Array<[string, string]> = []
     for (const s of page.sessions) {
       map.set(s.id, s)
-      if (!s.parentID || !page.sessions.some((p) => p.id === s.parentID)) {
+      if (!s.parentID || !onPage.has(s.parentID)) {
         if (!roots.includes(s.id)) roots.push(s.id)
-      } else addChild(s.parentID, s.id)
+      } else links.push([s.parentID, s.id])
     }
+    addChildren(links)
     triggerRef(sessions)
     setDir(directory, { roots, total: page.total, hasMore: page.hasMore, loading: false, stale: null, loaded: true })
   } catch (err) {
@@ -117,11 +132,20 @@ export async function loadDirectory(directory: string, more = false): Promise<vo
 }
 
 function addChild(parent: string, child: string): void {
-  const list = childrenOf.value.get(parent)
-  if (list?.includes(child)) return
-  const next = new Map(childrenOf.value)
-  next.set(parent, [...(list ?? []), child])
-  childrenOf.value = next
+  addChildren([[parent, child]])
+}
+
+/** Links many children with one new map (one copy per child was quadratic on a page of 50). */
+function addChildren(links: Array<[string, string]>): void {
+  let next: Map<string, string[]> | null = null
+  for (const [parent, child] of links) {
+    const map: Map<string, string[]> = next ?? childrenOf.value
+    const list = map.get(parent)
+    if (list?.includes(child)) continue
+    next ??= new Map(childrenOf.value)
+    next.set(parent, [...(list ?? []), child])
+  }
+  if (next) childrenOf.value = next
 }
 
 export async function loadChildren(id: string): Promise<void> {
