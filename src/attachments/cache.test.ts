@@ -100,4 +100,29 @@ describe('attachment cache', () => {
     await expect(encode(key)).rejects.toMatchObject({ code: 'attachment_changed', statusCode: 409 })
     expect(readdirSync(join(dir, 'attachments', 'blobs'))).toEqual([])
   })
+
+  it('with studio.db full (SQLITE_FULL), keeps no blob without its row, still serves cached blobs, and works once there is room', async () => {
+    const cached = file('cached.txt', 'cached')
+    await encode(cached)
+    // SQLite's own limit on the database's size: the same SQLITE_FULL a full disk gives, without one
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
+    const blobs = join(dir, 'attachments', 'blobs')
+    const files = () => readdirSync(blobs, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
+    const filesBefore = files()
+    const real = file('big.txt', 'x'.repeat(200_000))
+    // a row too big for the pages there are (the cache takes realPath as given)
+    const big = { ...real, realPath: `${real.realPath}${'/.'.repeat(20_000)}` }
+    const handle = await open(real.realPath, 'r')
+    try {
+      await expect(cache.encode(big, handle)).rejects.toMatchObject({ code: 'SQLITE_FULL' })
+    } finally {
+      await handle.close()
+    }
+    expect(files()).toBe(filesBefore) // neither the blob nor a temp file
+    expect(cache.lookup(cached)).not.toBeNull() // a hit needs no room (its bookkeeping is skipped)
+    db.pragma('max_page_count = 1073741823')
+    const again = await open(real.realPath, 'r')
+    const blob = await cache.encode(big, again).finally(() => again.close())
+    expect(cache.lookup(big)).toMatchObject({ digest: blob.digest })
+  })
 })

@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 
 import { mkdir, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { isDiskFull } from '../lib/disk-full.js'
 import { commitTemp, removeQuietly, TEMP_MARK, tempPathFor } from '../lib/fs-atomic.js'
 import { createBase64Encoder } from './base64-stream.js'
 import type { StudioDb } from './db.js'
@@ -104,6 +105,7 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     lru: db.prepare('SELECT digest, b64_bytes, last_accessed_at FROM attachment_blob ORDER BY last_accessed_at, digest'),
     deleteBlob: db.prepare('DELETE FROM attachment_blob WHERE digest = ?'),
     allDigests: db.prepare('SELECT digest FROM attachment_blob').pluck(),
+    hasBlob: db.prepare('SELECT 1 FROM attachment_blob WHERE digest = ?').pluck(),
     track: db.prepare('INSERT INTO upload_in_flight (temp_path, started_at) VALUES (?, ?)'),
     untrack: db.prepare('DELETE FROM upload_in_flight WHERE temp_path = ?'),
     uploads: db.prepare('SELECT temp_path FROM upload_in_flight').pluck(),
@@ -111,6 +113,14 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   }
   for (const name of METRICS) db.prepare('INSERT OR IGNORE INTO attachment_metric (name, value) VALUES (?, 0)').run(name)
   const count = (name: Metric, by = 1) => q.metric.run(by, name)
+  /** Counters and access times are bookkeeping: a full disk must not stop a cached blob from being served. */
+  const bookkeep = (fn: () => void) => {
+    try {
+      fn()
+    } catch (err) {
+      if (!isDiskFull(err)) throw err
+    }
+  }
 
   const blobPath = (digest: string) => join(blobsDir, digest.slice(0, 2), digest)
 
@@ -118,6 +128,7 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   const index = db.transaction((blob: { digest: string; rawBytes: number; b64Bytes: number }, key: SourceKey, now: number) => {
     q.upsertBlob.run(blob.digest, blob.rawBytes, blob.b64Bytes, now, now)
     q.upsertSource.run(key.realPath, key.size, key.mtimeNs, key.mime, blob.digest, now, now)
+    count('bytesEncoded', blob.rawBytes)
   })
 
   /** One commit for the hit's bookkeeping instead of four. */
@@ -128,23 +139,27 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     count('bytesServed', b64Bytes)
   })
 
-  async function place(temp: string, digest: string): Promise<string> {
+  /** Moves the temp blob into place; true when it is new (no blob of that digest was there). */
+  async function place(temp: string, digest: string): Promise<boolean> {
     const final = blobPath(digest)
     await mkdir(join(blobsDir, digest.slice(0, 2)), { recursive: true })
     // same digest, same content: a blob that is already there is kept and the new copy dropped
-    if (await stat(final).then(() => true, () => false)) await removeQuietly(temp)
-    else await commitTemp(temp, final, true)
-    return final
+    if (await stat(final).then(() => true, () => false)) {
+      await removeQuietly(temp)
+      return false
+    }
+    await commitTemp(temp, final, true)
+    return true
   }
 
   const cache: AttachmentCache = {
     lookup(key) {
       const row = q.source.get(key.realPath, key.size, key.mtimeNs, key.mime) as { digest: string; raw_bytes: number; b64_bytes: number } | undefined
       if (!row) {
-        count('misses')
+        bookkeep(() => count('misses'))
         return null
       }
-      touch(key, row.digest, row.b64_bytes, Date.now())
+      bookkeep(() => touch(key, row.digest, row.b64_bytes, Date.now()))
       return { digest: row.digest, rawBytes: row.raw_bytes, b64Bytes: row.b64_bytes, path: blobPath(row.digest) }
     },
 
@@ -167,10 +182,17 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     },
 
     async adopt(tempB64, digest, rawBytes, b64Bytes, key) {
-      const path = await place(tempB64, digest)
-      index({ digest, rawBytes, b64Bytes }, key, Date.now())
-      count('bytesEncoded', rawBytes)
-      return { digest, rawBytes, b64Bytes, path }
+      let placed = false
+      try {
+        placed = await place(tempB64, digest)
+        index({ digest, rawBytes, b64Bytes }, key, Date.now())
+      } catch (err) {
+        // no blob without its row (the database may be full while the blob fitted)
+        await removeQuietly(tempB64)
+        if (placed && !q.hasBlob.get(digest)) await removeQuietly(blobPath(digest))
+        throw err
+      }
+      return { digest, rawBytes, b64Bytes, path: blobPath(digest) }
     },
 
     pin(digest) {

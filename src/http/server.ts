@@ -122,6 +122,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     const out = toErrorReply(err)
     if (out.unexpected) request.log.error({ err }, 'unexpected error')
+    else if (out.statusCode === 507) request.log.warn({ err }, 'out of space') // the operator's to fix, not the client's
     if (reply.sent || reply.raw.headersSent) return
     const retryMs = out.body.retryAfterMs
     if (out.statusCode === 503 && typeof retryMs === 'number') reply.header('retry-after', Math.ceil(retryMs / 1000))
