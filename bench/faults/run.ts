@@ -11,6 +11,7 @@ import { startMockLlm } from '../../test/harness/mock-llm/server.js'
 import { createScratch } from '../../test/harness/scratch.js'
 import { opencodeKill } from './opencode-kill.js'
 import { studioKill } from './studio-kill.js'
+import { uploadKill } from './upload-kill.js'
 
 const RESULTS = fileURLToPath(new URL('../../docs/RELIABILITY.md', import.meta.url))
 const HEADER = `# Reliability: fault runs
@@ -25,7 +26,7 @@ data dir on a full file system. Short forms of the kill cases run in \`npm test\
 (test/integration/spawn-restart.test.ts, lifecycle.test.ts, attachments-crash.test.ts).
 `
 
-const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill } as const
+const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill } as const
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true })
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       try {
         process.stderr.write(`faults: ${name}…\n`)
         const command = `npm run faults${positionals.length > 0 ? ` -- ${positionals.join(' ')}` : ''}`
-        const body = await run({ scratch, machine, when: new Date().toISOString(), command })
+        const body = await run({ scratch, machine, when: new Date().toISOString(), command, llmBaseUrl: mock.baseUrl })
         sections.set(name, body)
         process.stderr.write(`${body}\n\n`)
       } finally {
