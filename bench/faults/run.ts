@@ -12,6 +12,7 @@ import { createScratch } from '../../test/harness/scratch.js'
 import { opencodeKill } from './opencode-kill.js'
 import { studioKill } from './studio-kill.js'
 import { uploadKill } from './upload-kill.js'
+import { writerReaders } from './writer-readers.js'
 
 const RESULTS = fileURLToPath(new URL('../../docs/RELIABILITY.md', import.meta.url))
 const HEADER = `# Reliability: fault runs
@@ -26,7 +27,7 @@ data dir on a full file system. Short forms of the kill cases run in \`npm test\
 (test/integration/spawn-restart.test.ts, lifecycle.test.ts, attachments-crash.test.ts).
 `
 
-const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill } as const
+const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill, 'writer-readers': writerReaders } as const
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true })
