@@ -108,7 +108,9 @@ export async function receiveUpload(req: UploadRequest, cache: AttachmentCache):
         head ??= chunk.subarray(0, SNIFF_BYTES)
         await file.write(chunk)
         if (failure) throw failure
-        if (!encoder.write(chunk)) await once(encoder, 'drain')
+        // the blob's pipeline may have failed already (a full disk): then no 'drain' ever comes
+        if (!encoder.write(chunk)) await Promise.race([once(encoder, 'drain'), encoded])
+        if (failure) throw failure
       }
     } catch (err) {
       // the client went away mid-body: its doing, not Studio's error

@@ -127,6 +127,9 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     const retryMs = out.body.retryAfterMs
     if (out.statusCode === 503 && typeof retryMs === 'number') reply.header('retry-after', Math.ceil(retryMs / 1000))
     if (out.code) reply.header('x-opencode-studio-error-code', out.code)
+    // A body the route stopped reading (a refused upload or prompt) leaves the connection unusable: its
+    // rest would be read as the next request, or never (the socket stays paused). Close it after the answer.
+    if (!request.raw.complete) reply.header('connection', 'close')
     return reply.code(out.statusCode).type('application/json').send(out.body)
   })
   app.setNotFoundHandler((request) => {
