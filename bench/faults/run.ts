@@ -10,6 +10,7 @@ import { updateResults } from '../results-file.js'
 import { startMockLlm } from '../../test/harness/mock-llm/server.js'
 import { createScratch } from '../../test/harness/scratch.js'
 import { fullDisk } from './full-disk.js'
+import { hostile } from './hostile.js'
 import { opencodeKill } from './opencode-kill.js'
 import { studioKill } from './studio-kill.js'
 import { uploadKill } from './upload-kill.js'
@@ -28,7 +29,7 @@ data dir on a full file system. Short forms of the kill cases run in \`npm test\
 (test/integration/spawn-restart.test.ts, lifecycle.test.ts, attachments-crash.test.ts).
 `
 
-const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill, 'writer-readers': writerReaders, 'full-disk': fullDisk } as const
+const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill, 'writer-readers': writerReaders, 'full-disk': fullDisk, hostile } as const
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true })
