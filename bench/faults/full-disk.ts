@@ -20,12 +20,15 @@ import { freeBytes, mountTmpfs } from './tmpfs.js'
 const TMPFS_SIZE = '8m'
 const UPLOADS = 2
 const FORWARDS = 2
-const UPLOAD_BYTES = 512 * 1024
-const DOC_BYTES = 384 * 1024
+const UPLOAD_BYTES = 256 * 1024
+const DOC_BYTES = 256 * 1024
 /** Free space while "full": none at all, or less than any request needs (its writes start, then fail). */
-const LEAVE_FREE_BYTES = [0, 256 * 1024]
-/** The cache is capped so rounds of fresh documents never fill the tmpfs by themselves. */
-const CACHE_BYTES = '2MiB'
+const LEAVE_FREE_BYTES = [0, 128 * 1024]
+/**
+ * The cache is capped so rounds of fresh documents never fill the tmpfs by themselves, and so that once
+ * the filler is gone there is room for all the requests of a round at once (with studio.db's 1 MiB log).
+ */
+const CACHE_BYTES = '1MiB'
 
 interface Answer {
   status: number
@@ -141,6 +144,8 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
     '',
     `Answers while full other than a clear refusal: ${list(full.other)}. After freeing, other than 200: ${list(freed.other)}.`,
     'Studio maps ENOSPC, EDQUOT, EFBIG and SQLITE_FULL to 507 `insufficient_storage` (src/lib/disk-full.ts, src/http/errors.ts).',
+    "Bytes on the disk are those of the workspace and the blob folders; studio.db's write-ahead log is SQLite's own (cut back to 1 MiB",
+    'after each checkpoint, src/attachments/db.ts).',
   ].join('\n')
 }
 

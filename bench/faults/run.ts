@@ -1,7 +1,10 @@
 // `npm run faults`: fault cases against the real OpenCode, with figures, written to docs/RELIABILITY.md
 // (one section per case, like bench/RESULTS.md). Cases: kill -9 of the spawned OpenCode while clients
-// stream events and read; kill -9 of Studio itself (does its OpenCode outlive it?).
-// FAULTS_KILLS / FAULTS_STUDIO_KILLS shorten a run; the section says what was run.
+// stream events and read; kill -9 of Studio itself (does its OpenCode outlive it?); OpenCode writing at
+// full speed while readers page from storage; kill -9 of Studio during uploads and forwards; the hostile
+// request table; Studio's data dir on a full file system. `npm run faults -- <case> …` runs some.
+// FAULTS_KILLS, FAULTS_STUDIO_KILLS, FAULTS_WRITER_SECONDS, FAULTS_UPLOAD_KILLS, FAULTS_IDLE_CONNECTIONS and
+// FAULTS_FULL_ROUNDS shorten a run; the section says what was run.
 
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -23,10 +26,9 @@ Produced by \`npm run faults\` against the real OpenCode (opencode-ai, pinned) d
 LLM, on loopback. Each section says when, on what machine and with which command it was produced, the
 figures, and a verdict against the goal. Times are milliseconds.
 
-Not yet covered by a case (issue 12, item 5): OpenCode writing at full speed while 4 readers page from
-storage; kill -9 of Studio during 50 concurrent uploads and forwards; the hostile-request table; Studio's
-data dir on a full file system. Short forms of the kill cases run in \`npm test\`
-(test/integration/spawn-restart.test.ts, lifecycle.test.ts, attachments-crash.test.ts).
+Short forms run in \`npm test\`: test/integration/spawn-restart.test.ts and lifecycle.test.ts (the kills),
+attachments-crash.test.ts (upload-kill), hostile-input.test.ts (the whole hostile table, 100 idle
+connections), disk-full.test.ts (out of space without a mount: a file-size limit), storage-faults.test.ts.
 `
 
 const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill, 'writer-readers': writerReaders, 'full-disk': fullDisk, hostile } as const
