@@ -53,7 +53,7 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
     args: ['--opencode-port', String(oc.port), '--data-dir', dataDir, '--attachment-cache-bytes', CACHE_BYTES, '--log-level', process.env.FAULTS_LOG ?? 'error'],
   })
   const q = `directory=${encodeURIComponent(ws)}`
-  const full = { sent: 0, clear: 0, other: new Map<string, number>(), temps: 0, partial: 0, leakedBytes: 0, targetsBroken: 0, failedTargetsCreated: 0 }
+  const full = { sent: 0, clear: 0, other: new Map<string, number>(), temps: 0, partial: 0, inFlight: 0, leakedBytes: 0, targetsBroken: 0, failedTargetsCreated: 0 }
   const freed = { sent: 0, ok: 0, other: new Map<string, number>(), lost: 0, partial: 0 }
   const note = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
   try {
@@ -68,9 +68,12 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
       send(`${studio.url}/api/session/${session}/message?${q}`, JSON.stringify({ noReply: true, parts: [{ type: 'file', serverPath: `doc-${i}.pdf` }] }), 'application/json')
     const all = () => Promise.all([...payloads.map((_, i) => upload(i)), ...Array.from({ length: FORWARDS }, (_, i) => forward(i))])
     const footprint = () => [ws, join(dataDir, 'attachments')].flatMap(walk).reduce((n, p) => n + statSync(p).size, 0)
+    /** Partial blobs or rows: corrupt, dangling or orphan blobs, source rows without their blob. */
     const audit = () => {
       const a = auditCache(dataDir)
-      return a.corruptBlobs.length + a.danglingRows.length + a.orphanBlobs.length + a.danglingSources + a.uploadsInFlight
+      const n = a.corruptBlobs.length + a.danglingRows.length + a.orphanBlobs.length + a.danglingSources
+      if (n > 0) process.stderr.write(`  audit: ${JSON.stringify(a)}\n`)
+      return n
     }
 
     for (let r = 0; r < rounds; r++) {
@@ -86,6 +89,7 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
       }
       full.temps += tempLeftovers(ws, dataDir).length
       full.partial += audit()
+      full.inFlight = Math.max(full.inFlight, auditCache(dataDir).uploadsInFlight)
       full.leakedBytes += Math.max(0, footprint() - before)
       full.targetsBroken += halfWritten(existed, digests).length
       full.failedTargetsCreated += targets.filter((t) => !existed.includes(t) && exists(t)).length
@@ -99,10 +103,10 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
         else note(freed.other, `${a.status} ${a.code ?? ''}`)
       }
       freed.lost += targets.filter((t) => !exists(t) || !digests.has(sha256(readFileSync(t)))).length
-      freed.partial += audit() + tempLeftovers(ws, dataDir).length
+      freed.partial += audit() + auditCache(dataDir).uploadsInFlight + tempLeftovers(ws, dataDir).length
       const db = ['studio.db', 'studio.db-wal'].map((n) => `${n} ${exists(join(dataDir, n)) ? statSync(join(dataDir, n)).size : 0}`).join(', ')
       process.stderr.write(`  round ${r + 1}/${rounds} freed (${freeBytes(root)} bytes free; ${db}): ${again.map((a) => a.status).join(', ')}\n`)
-      if (again.some((a) => a.status === -1)) process.stderr.write(`  Studio's last output:\n${studio.output().slice(-6000)}\n`)
+      if (again.some((a) => a.status === -1 || a.status === 500)) process.stderr.write(`  Studio's last output:\n${studio.output().slice(-6000)}\n`)
     }
   } finally {
     await studio.stop()
@@ -131,14 +135,15 @@ export async function fullDisk(ctx: FaultContext): Promise<string> {
         ['… refused with 507 or 413 and a JSON {error, code}', full.clear, String(full.sent), verdict(full.clear === full.sent)],
         ['… answered otherwise', fullOther, '0', verdict(fullOther === 0)],
         ['temp files left', full.temps, '0', verdict(full.temps === 0)],
-        ['partial blobs or index rows (corrupt, dangling, orphan, in flight)', full.partial, '0', verdict(full.partial === 0)],
+        ['partial blobs or index rows (corrupt, dangling, orphan)', full.partial, '0', verdict(full.partial === 0)],
+        ['most upload_in_flight rows left while full (their temp files are gone; deleted at the next upload)', full.inFlight, '', ''],
         ['bytes more on the disk after the refused requests', full.leakedBytes, '0', verdict(full.leakedBytes === 0)],
         ['overwritten targets not whole afterwards', full.targetsBroken, '0', verdict(full.targetsBroken === 0)],
         ['refused uploads whose target appeared', full.failedTargetsCreated, '0', verdict(full.failedTargetsCreated === 0)],
         ['same requests after space was freed', freed.sent, '', ''],
         ['… answered 200', freed.ok, String(freed.sent), verdict(freed.ok === freed.sent)],
         ['upload targets missing or wrong after success', freed.lost, '0', verdict(freed.lost === 0)],
-        ['leftovers after success (temp files, partial blobs or rows)', freed.partial, '0', verdict(freed.partial === 0)],
+        ['leftovers after success (temp files, partial blobs or rows, upload_in_flight rows)', freed.partial, '0', verdict(freed.partial === 0)],
       ],
     ),
     '',

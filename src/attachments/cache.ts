@@ -28,6 +28,11 @@ export interface BlobRef {
   path: string
 }
 
+/** A blob kept from eviction until `release` is called. */
+export interface HeldBlob extends BlobRef {
+  release(): void
+}
+
 export interface CacheLimits {
   maxBytes: number
   maxAgeMs: number
@@ -52,9 +57,10 @@ export interface AttachmentCache {
   lookup(key: SourceKey): BlobRef | null
   /**
    * Reads and encodes the file into a blob (durably), indexes it; the miss path. Reads `source`, the
-   * descriptor the key was taken from (checked by the caller), never the path again.
+   * descriptor the key was taken from (checked by the caller), never the path again. The blob comes
+   * pinned (a forward is about to stream it): call its release when done.
    */
-  encode(key: SourceKey, source: FileHandle): Promise<BlobRef>
+  encode(key: SourceKey, source: FileHandle): Promise<HeldBlob>
   /** Takes a base64 file written while an upload streamed in, as the blob of that file version. */
   adopt(tempB64: string, digest: string, rawBytes: number, b64Bytes: number, key: SourceKey): Promise<BlobRef>
   /** Keeps a blob from eviction (a forward in flight is about to stream it); returns the release. */
@@ -80,6 +86,10 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   const blobsDir = join(dir, 'blobs')
   mkdirSync(blobsDir, { recursive: true })
   const pinned = new Map<string, number>()
+  /** Blob files of evicted rows still being removed: a blob adopted meanwhile must wait for them. */
+  const unlinking = new Map<string, Promise<void>>()
+  /** Finished uploads whose in-flight row could not be deleted yet (a full disk): retried on the next track. */
+  const staleUploads = new Set<string>()
   const q = {
     source: db.prepare(
       `SELECT b.digest, b.raw_bytes, b.b64_bytes FROM attachment_source s JOIN attachment_blob b ON b.digest = s.digest
@@ -124,6 +134,17 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
 
   const blobPath = (digest: string) => join(blobsDir, digest.slice(0, 2), digest)
 
+  /** Deletes an upload's in-flight row; on a full disk that must not fail the upload: it is retried later. */
+  const forget = (temp: string) => {
+    try {
+      q.untrack.run(temp)
+      staleUploads.delete(temp)
+    } catch (err) {
+      if (!isDiskFull(err)) throw err
+      staleUploads.add(temp)
+    }
+  }
+
   /** The blob file is durable before its row exists, so a crash leaves at worst an unindexed file. */
   const index = db.transaction((blob: { digest: string; rawBytes: number; b64Bytes: number }, key: SourceKey, now: number) => {
     q.upsertBlob.run(blob.digest, blob.rawBytes, blob.b64Bytes, now, now)
@@ -142,6 +163,7 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   /** Moves the temp blob into place; true when it is new (no blob of that digest was there). */
   async function place(temp: string, digest: string): Promise<boolean> {
     const final = blobPath(digest)
+    await unlinking.get(digest) // an eviction's removal of the same blob must not land after this
     await mkdir(join(blobsDir, digest.slice(0, 2)), { recursive: true })
     // same digest, same content: a blob that is already there is kept and the new copy dropped
     if (await stat(final).then(() => true, () => false)) {
@@ -178,11 +200,21 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
         await removeQuietly(temp)
         throw attachmentChanged(key.realPath)
       }
-      return cache.adopt(temp, encoder.digest(), encoder.rawBytes(), out.bytesWritten, key)
+      const digest = encoder.digest()
+      // pinned from before it is placed until the forward is done: no eviction can come in between
+      const release = cache.pin(digest)
+      try {
+        return { ...(await cache.adopt(temp, digest, encoder.rawBytes(), out.bytesWritten, key)), release }
+      } catch (err) {
+        release()
+        throw err
+      }
     },
 
     async adopt(tempB64, digest, rawBytes, b64Bytes, key) {
       let placed = false
+      // not evictable between finding its blob in place and writing its row
+      const release = cache.pin(digest)
       try {
         placed = await place(tempB64, digest)
         index({ digest, rawBytes, b64Bytes }, key, Date.now())
@@ -191,6 +223,8 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
         await removeQuietly(tempB64)
         if (placed && !q.hasBlob.get(digest)) await removeQuietly(blobPath(digest))
         throw err
+      } finally {
+        release()
       }
       return { digest, rawBytes, b64Bytes, path: blobPath(digest) }
     },
@@ -213,9 +247,10 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     tempPath: () => tempPathFor(join(blobsDir, 'blob')),
 
     track(paths) {
+      for (const p of [...staleUploads]) forget(p)
       for (const p of paths) q.track.run(p, Date.now())
       return () => {
-        for (const p of paths) q.untrack.run(p)
+        for (const p of paths) forget(p)
       }
     },
 
@@ -236,7 +271,12 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
       db.transaction(() => {
         for (const v of victims) q.deleteBlob.run(v.digest) // source rows go with it (ON DELETE CASCADE)
       })()
-      for (const v of victims) void unlink(blobPath(v.digest)).catch(() => {})
+      for (const v of victims) {
+        const done = unlink(blobPath(v.digest))
+          .catch(() => {})
+          .finally(() => unlinking.delete(v.digest))
+        unlinking.set(v.digest, done)
+      }
       const bytes = victims.reduce((n, v) => n + v.bytes, 0)
       count('evictions', victims.length)
       count('evictedBytes', bytes)
