@@ -4,7 +4,7 @@
 // full speed while readers page from storage; kill -9 of Studio during uploads and forwards; the hostile
 // request table; Studio's data dir on a full file system. `npm run faults -- <case> …` runs some.
 // FAULTS_KILLS, FAULTS_STUDIO_KILLS, FAULTS_WRITER_SECONDS, FAULTS_UPLOAD_KILLS, FAULTS_IDLE_CONNECTIONS and
-// FAULTS_FULL_ROUNDS shorten a run; the section says what was run.
+// FAULTS_FULL_ROUNDS shorten a run; the section says what was run. FAULTS_LOG sets the full-disk Studio's log level.
 
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
