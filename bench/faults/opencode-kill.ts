@@ -23,6 +23,8 @@ export interface FaultContext {
   when: string
   /** The command line that produced the run. */
   command: string
+  /** The mock LLM's OpenAI base URL, for a case that starts an OpenCode of its own. */
+  llmBaseUrl: string
 }
 
 export async function opencodeKill(ctx: FaultContext): Promise<string> {

@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 
 import { mkdir, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { isDiskFull } from '../lib/disk-full.js'
 import { commitTemp, removeQuietly, TEMP_MARK, tempPathFor } from '../lib/fs-atomic.js'
 import { createBase64Encoder } from './base64-stream.js'
 import type { StudioDb } from './db.js'
@@ -25,6 +26,11 @@ export interface BlobRef {
   /** Size of the blob file: the base64 text. */
   b64Bytes: number
   path: string
+}
+
+/** A blob kept from eviction until `release` is called. */
+export interface HeldBlob extends BlobRef {
+  release(): void
 }
 
 export interface CacheLimits {
@@ -51,9 +57,10 @@ export interface AttachmentCache {
   lookup(key: SourceKey): BlobRef | null
   /**
    * Reads and encodes the file into a blob (durably), indexes it; the miss path. Reads `source`, the
-   * descriptor the key was taken from (checked by the caller), never the path again.
+   * descriptor the key was taken from (checked by the caller), never the path again. The blob comes
+   * pinned (a forward is about to stream it): call its release when done.
    */
-  encode(key: SourceKey, source: FileHandle): Promise<BlobRef>
+  encode(key: SourceKey, source: FileHandle): Promise<HeldBlob>
   /** Takes a base64 file written while an upload streamed in, as the blob of that file version. */
   adopt(tempB64: string, digest: string, rawBytes: number, b64Bytes: number, key: SourceKey): Promise<BlobRef>
   /** Keeps a blob from eviction (a forward in flight is about to stream it); returns the release. */
@@ -79,6 +86,10 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   const blobsDir = join(dir, 'blobs')
   mkdirSync(blobsDir, { recursive: true })
   const pinned = new Map<string, number>()
+  /** Blob files of evicted rows still being removed: a blob adopted meanwhile must wait for them. */
+  const unlinking = new Map<string, Promise<void>>()
+  /** Finished uploads whose in-flight row could not be deleted yet (a full disk): retried on the next track. */
+  const staleUploads = new Set<string>()
   const q = {
     source: db.prepare(
       `SELECT b.digest, b.raw_bytes, b.b64_bytes FROM attachment_source s JOIN attachment_blob b ON b.digest = s.digest
@@ -104,6 +115,7 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     lru: db.prepare('SELECT digest, b64_bytes, last_accessed_at FROM attachment_blob ORDER BY last_accessed_at, digest'),
     deleteBlob: db.prepare('DELETE FROM attachment_blob WHERE digest = ?'),
     allDigests: db.prepare('SELECT digest FROM attachment_blob').pluck(),
+    hasBlob: db.prepare('SELECT 1 FROM attachment_blob WHERE digest = ?').pluck(),
     track: db.prepare('INSERT INTO upload_in_flight (temp_path, started_at) VALUES (?, ?)'),
     untrack: db.prepare('DELETE FROM upload_in_flight WHERE temp_path = ?'),
     uploads: db.prepare('SELECT temp_path FROM upload_in_flight').pluck(),
@@ -111,13 +123,33 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
   }
   for (const name of METRICS) db.prepare('INSERT OR IGNORE INTO attachment_metric (name, value) VALUES (?, 0)').run(name)
   const count = (name: Metric, by = 1) => q.metric.run(by, name)
+  /** Counters and access times are bookkeeping: a full disk must not stop a cached blob from being served. */
+  const bookkeep = (fn: () => void) => {
+    try {
+      fn()
+    } catch (err) {
+      if (!isDiskFull(err)) throw err
+    }
+  }
 
   const blobPath = (digest: string) => join(blobsDir, digest.slice(0, 2), digest)
+
+  /** Deletes an upload's in-flight row; on a full disk that must not fail the upload: it is retried later. */
+  const forget = (temp: string) => {
+    try {
+      q.untrack.run(temp)
+      staleUploads.delete(temp)
+    } catch (err) {
+      if (!isDiskFull(err)) throw err
+      staleUploads.add(temp)
+    }
+  }
 
   /** The blob file is durable before its row exists, so a crash leaves at worst an unindexed file. */
   const index = db.transaction((blob: { digest: string; rawBytes: number; b64Bytes: number }, key: SourceKey, now: number) => {
     q.upsertBlob.run(blob.digest, blob.rawBytes, blob.b64Bytes, now, now)
     q.upsertSource.run(key.realPath, key.size, key.mtimeNs, key.mime, blob.digest, now, now)
+    count('bytesEncoded', blob.rawBytes)
   })
 
   /** One commit for the hit's bookkeeping instead of four. */
@@ -128,23 +160,28 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     count('bytesServed', b64Bytes)
   })
 
-  async function place(temp: string, digest: string): Promise<string> {
+  /** Moves the temp blob into place; true when it is new (no blob of that digest was there). */
+  async function place(temp: string, digest: string): Promise<boolean> {
     const final = blobPath(digest)
+    await unlinking.get(digest) // an eviction's removal of the same blob must not land after this
     await mkdir(join(blobsDir, digest.slice(0, 2)), { recursive: true })
     // same digest, same content: a blob that is already there is kept and the new copy dropped
-    if (await stat(final).then(() => true, () => false)) await removeQuietly(temp)
-    else await commitTemp(temp, final, true)
-    return final
+    if (await stat(final).then(() => true, () => false)) {
+      await removeQuietly(temp)
+      return false
+    }
+    await commitTemp(temp, final, true)
+    return true
   }
 
   const cache: AttachmentCache = {
     lookup(key) {
       const row = q.source.get(key.realPath, key.size, key.mtimeNs, key.mime) as { digest: string; raw_bytes: number; b64_bytes: number } | undefined
       if (!row) {
-        count('misses')
+        bookkeep(() => count('misses'))
         return null
       }
-      touch(key, row.digest, row.b64_bytes, Date.now())
+      bookkeep(() => touch(key, row.digest, row.b64_bytes, Date.now()))
       return { digest: row.digest, rawBytes: row.raw_bytes, b64Bytes: row.b64_bytes, path: blobPath(row.digest) }
     },
 
@@ -163,14 +200,33 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
         await removeQuietly(temp)
         throw attachmentChanged(key.realPath)
       }
-      return cache.adopt(temp, encoder.digest(), encoder.rawBytes(), out.bytesWritten, key)
+      const digest = encoder.digest()
+      // pinned from before it is placed until the forward is done: no eviction can come in between
+      const release = cache.pin(digest)
+      try {
+        return { ...(await cache.adopt(temp, digest, encoder.rawBytes(), out.bytesWritten, key)), release }
+      } catch (err) {
+        release()
+        throw err
+      }
     },
 
     async adopt(tempB64, digest, rawBytes, b64Bytes, key) {
-      const path = await place(tempB64, digest)
-      index({ digest, rawBytes, b64Bytes }, key, Date.now())
-      count('bytesEncoded', rawBytes)
-      return { digest, rawBytes, b64Bytes, path }
+      let placed = false
+      // not evictable between finding its blob in place and writing its row
+      const release = cache.pin(digest)
+      try {
+        placed = await place(tempB64, digest)
+        index({ digest, rawBytes, b64Bytes }, key, Date.now())
+      } catch (err) {
+        // no blob without its row (the database may be full while the blob fitted)
+        await removeQuietly(tempB64)
+        if (placed && !q.hasBlob.get(digest)) await removeQuietly(blobPath(digest))
+        throw err
+      } finally {
+        release()
+      }
+      return { digest, rawBytes, b64Bytes, path: blobPath(digest) }
     },
 
     pin(digest) {
@@ -191,9 +247,10 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
     tempPath: () => tempPathFor(join(blobsDir, 'blob')),
 
     track(paths) {
+      for (const p of [...staleUploads]) forget(p)
       for (const p of paths) q.track.run(p, Date.now())
       return () => {
-        for (const p of paths) q.untrack.run(p)
+        for (const p of paths) forget(p)
       }
     },
 
@@ -214,7 +271,12 @@ export function createAttachmentCache(db: StudioDb, dir: string, limits: CacheLi
       db.transaction(() => {
         for (const v of victims) q.deleteBlob.run(v.digest) // source rows go with it (ON DELETE CASCADE)
       })()
-      for (const v of victims) void unlink(blobPath(v.digest)).catch(() => {})
+      for (const v of victims) {
+        const done = unlink(blobPath(v.digest))
+          .catch(() => {})
+          .finally(() => unlinking.delete(v.digest))
+        unlinking.set(v.digest, done)
+      }
       const bytes = victims.reduce((n, v) => n + v.bytes, 0)
       count('evictions', victims.length)
       count('evictedBytes', bytes)

@@ -40,6 +40,11 @@ export function openStudioDb(dataDir: string): StudioDb {
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 2000')
+  // Many tiny commits (counters, uploads in flight): checkpoint every 1 MiB of log and cut the log back
+  // to that size afterwards. SQLite's defaults let it grow to 4 MiB and keep it, which a small data dir
+  // (or one that filled up) cannot spare.
+  db.pragma('wal_autocheckpoint = 256')
+  db.pragma('journal_size_limit = 1048576')
   const version = db.pragma('user_version', { simple: true }) as number
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -140,19 +140,24 @@ async function* expandPart(
     return
   }
   const file = await resolveServerPath(serverPath, part, { workspace: ctx.workspace(), home: ctx.home, maxFileBytes: ctx.maxFileBytes })
-  // read only through the descriptor that was checked (a symlink swapped in meanwhile cannot redirect it)
-  let blob: BlobRef | null
+  // read only through the descriptor that was checked (a symlink swapped in meanwhile cannot redirect it);
+  // the blob is pinned the moment it is known, so no eviction (another request's) can take it before it is sent
+  let blob: BlobRef
   try {
-    blob = cache.lookup(file.key)
-    if (blob) counters.hits++
-    else {
-      blob = await cache.encode(file.key, file.handle)
+    const hit = cache.lookup(file.key)
+    if (hit) {
+      releases.push(cache.pin(hit.digest))
+      counters.hits++
+      blob = hit
+    } else {
+      const made = await cache.encode(file.key, file.handle)
+      releases.push(made.release)
       counters.misses++
+      blob = made
     }
   } finally {
     await file.close()
   }
-  releases.push(cache.pin(blob.digest))
   // Base64 needs no escaping inside a JSON string, so the blob's text can stand in for the placeholder.
   const mark = `ocs-blob-${randomBytes(8).toString('hex')}`
   part.mime = file.key.mime

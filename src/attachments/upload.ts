@@ -16,7 +16,8 @@ import { pipeline } from 'node:stream/promises'
 import { confineNew, pathTextProblem, PATH_MAX_BYTES } from '../lib/confine.js'
 import { createIn, DirWalkError, lstatIn, openDirInside, renameIn, unlinkIn, type ConfinedDir } from '../lib/confined-fd.js'
 import { removeQuietly, tempName } from '../lib/fs-atomic.js'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { isDiskFull } from '../lib/disk-full.js'
 import { createBase64Encoder } from './base64-stream.js'
 import type { AttachmentCache } from './cache.js'
 import {
@@ -81,13 +82,15 @@ export async function receiveUpload(req: UploadRequest, cache: AttachmentCache):
   let file: FileHandle | null = null
   let committed = false
   const blobTemp = cache.tempPath()
-  const untrack = cache.track([join(dir.path, temp), blobTemp])
   const encoder = createBase64Encoder()
-  const blob = createWriteStream(blobTemp, { flags: 'wx' })
+  let blob: WriteStream | null = null
+  let untrack = () => {}
   // Every stream's failure is caught here (an unheard 'error' event would take the process down).
   let failure: Error | null = null
-  const encoded = pipeline(encoder, blob).catch((err: Error) => (failure ??= err))
   try {
+    untrack = cache.track([join(dir.path, temp), blobTemp]) // may fail on a full disk: nothing exists yet
+    blob = createWriteStream(blobTemp, { flags: 'wx' })
+    const encoded = pipeline(encoder, blob).catch((err: Error) => (failure ??= err))
     const existing = await lstatIn(dir, name)
     if (existing?.isDirectory()) throw uploadTargetIsDirectory(req.path)
     if (existing && !req.overwrite) throw uploadTargetExists(req.path)
@@ -105,7 +108,9 @@ export async function receiveUpload(req: UploadRequest, cache: AttachmentCache):
         head ??= chunk.subarray(0, SNIFF_BYTES)
         await file.write(chunk)
         if (failure) throw failure
-        if (!encoder.write(chunk)) await once(encoder, 'drain')
+        // the blob's pipeline may have failed already (a full disk): then no 'drain' ever comes
+        if (!encoder.write(chunk)) await Promise.race([once(encoder, 'drain'), encoded])
+        if (failure) throw failure
       }
     } catch (err) {
       // the client went away mid-body: its doing, not Studio's error
@@ -140,13 +145,20 @@ export async function receiveUpload(req: UploadRequest, cache: AttachmentCache):
     let digest: string | null = null
     if (isSupportedMime(mime)) {
       const key = { realPath: target, size: Number(info.size), mtimeNs: info.mtimeNs, mime }
-      digest = (await cache.adopt(blobTemp, encoder.digest(), encoder.rawBytes(), blob.bytesWritten, key)).digest
+      // the upload is in place: a cache that has no room for it (a full data dir) only means no cache entry
+      digest = await cache.adopt(blobTemp, encoder.digest(), encoder.rawBytes(), blob.bytesWritten, key).then(
+        (b) => b.digest,
+        (err: unknown) => {
+          if (isDiskFull(err)) return null
+          throw err
+        },
+      )
     }
     return { path: target, bytes, digest }
   } finally {
     await file?.close().catch(() => {})
     encoder.destroy()
-    blob.destroy()
+    blob?.destroy()
     if (!committed && file) await unlinkIn(dir, temp) // through the open folder, wherever it went
     await removeQuietly(blobTemp) // adopted blobs were renamed away already
     await dir.close()

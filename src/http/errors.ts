@@ -2,6 +2,7 @@
 // stack trace. Unknown errors are logged with the request id and answered as 500 internal_error.
 
 import type { FastifyError } from 'fastify'
+import { diskFullCode } from '../lib/disk-full.js'
 import { defineError, OPENCODE_BODY, StudioError } from '../lib/errors.js'
 
 export const routeNotFound = defineError('not_found', 404, (method: string, url: string) => `No route for ${method} ${url}`)
@@ -10,6 +11,11 @@ export const invalidBody = defineError('invalid_body', 400, (detail: string) => 
 export const unsupportedMediaType = defineError('unsupported_media_type', 415, (type: string) => `Unsupported content type: ${type}`)
 export const badRequest = defineError('bad_request', 400, (detail: string) => detail)
 export const internalError = defineError('internal_error', 500, 'Internal server error')
+export const insufficientStorage = defineError(
+  'insufficient_storage',
+  507,
+  (code: string) => `Not enough space to store this request (${code}); nothing of it was kept. Free some space and send it again.`,
+)
 
 export interface ErrorReply {
   statusCode: number
@@ -35,6 +41,8 @@ export function toErrorReply(err: unknown): ErrorReply {
 /** Maps Fastify's own client errors (bad JSON, wrong content type, too large…) onto our codes. */
 function toStudioError(err: unknown): StudioError | null {
   if (err instanceof StudioError) return err
+  const full = diskFullCode(err)
+  if (full) return insufficientStorage(full)
   const f = err as Partial<FastifyError> & { validation?: unknown }
   if (typeof f?.statusCode !== 'number' || f.statusCode < 400 || f.statusCode >= 500) return null
   switch (f.code) {

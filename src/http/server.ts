@@ -122,10 +122,14 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     const out = toErrorReply(err)
     if (out.unexpected) request.log.error({ err }, 'unexpected error')
+    else if (out.statusCode === 507) request.log.warn({ err }, 'out of space') // the operator's to fix, not the client's
     if (reply.sent || reply.raw.headersSent) return
     const retryMs = out.body.retryAfterMs
     if (out.statusCode === 503 && typeof retryMs === 'number') reply.header('retry-after', Math.ceil(retryMs / 1000))
     if (out.code) reply.header('x-opencode-studio-error-code', out.code)
+    // A body the route stopped reading (a refused upload or prompt) leaves the connection unusable: its
+    // rest would be read as the next request, or never (the socket stays paused). Close it after the answer.
+    if (!request.raw.complete) reply.header('connection', 'close')
     return reply.code(out.statusCode).type('application/json').send(out.body)
   })
   app.setNotFoundHandler((request) => {

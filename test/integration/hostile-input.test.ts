@@ -1,7 +1,10 @@
-// Hostile and broken requests (test/support/hostile-cases.ts) against Studio attached to the real
-// OpenCode: each gets its 4xx with a code (or its success), never a 5xx or a hang.
+// The hostile table (test/support/hostile-cases.ts, every row) against Studio attached to the real
+// OpenCode: each row gets its 4xx with a code (or its success), never a 5xx or a hang; Studio's own error
+// answers are JSON {error, code}; nothing is written outside the workspace; idle connections are closed.
+// The fault suite's hostile case runs the same table against a Studio process and counts crashes.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { PassThrough } from 'node:stream'
 import { request } from 'undici'
 import { join } from 'node:path'
@@ -9,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { startOpenCode, type OpenCode } from '../harness/opencode.js'
 import { callJson } from '../support/http.js'
-import { HOSTILE_CASES, HOSTILE_TIMEOUT_ARGS, type HostileContext } from '../support/hostile-cases.js'
-import { rawHttp } from '../support/raw-http.js'
+import { HOSTILE_CASES, HOSTILE_STUDIO_ARGS, type HostileContext } from '../support/hostile-cases.js'
+import { runHostileRow } from '../support/hostile-run.js'
+import { prepareHostileGround, snapshotDisk, writtenOutside, type DiskSnapshot } from '../support/hostile/workspace.js'
+import { idleConnections } from '../support/idle-connections.js'
 import { openSse } from '../support/sse.js'
 import { waitFor } from '../harness/wait.js'
 import { tempLeftovers, trickle } from '../support/uploads.js'
@@ -19,24 +24,32 @@ import { createApp, type App } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/lib/log.js'
 
+/** The fault suite opens 1,000; enough here to show they are all closed. */
+const IDLE_CONNECTIONS = 100
+
 let mock: MockLlm
 let oc: OpenCode
 let studio: InProcessStudio
+let guarded: InProcessStudio
 let ctx: HostileContext
+let before: DiskSnapshot
 
 beforeAll(async () => {
   mock = await startMockLlm()
   oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
-  const ws = oc.scratch.dir('hostile-ws')
-  mkdirSync(join(ws, 'hp'), { recursive: true })
-  writeFileSync(join(ws, 'hp', 'inside.txt'), 'inside')
-  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', join(oc.scratch.root, 'hostile-data'), ...HOSTILE_TIMEOUT_ARGS] })
+  const { ws, outside } = prepareHostileGround(join(oc.scratch.root, 'hostile'))
+  const common = [...attachArgs(oc), ...HOSTILE_STUDIO_ARGS]
+  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...common, '--data-dir', join(oc.scratch.root, 'hostile-data')] })
+  guarded = await startStudioInProcess({ env: oc.scratch.env, args: [...common, '--data-dir', join(oc.scratch.root, 'guarded-data'), '--allowed-directories', ws] })
   await studio.app.bridge.whenReady(10_000)
+  await guarded.app.bridge.whenReady(10_000)
   const session = (await callJson(`${studio.url}/api/session?directory=${encodeURIComponent(ws)}`, { method: 'POST', body: { title: 'hostile' } })).body.id
-  ctx = { port: Number(new URL(studio.url).port), ws, session }
+  ctx = { port: Number(new URL(studio.url).port), guardedPort: Number(new URL(guarded.url).port), ws, outside, session }
+  before = snapshotDisk(ws, outside, homedir())
 })
 
 afterAll(async () => {
+  await guarded?.close()
   await studio?.close()
   await oc?.stop()
   await mock?.close()
@@ -44,11 +57,28 @@ afterAll(async () => {
 })
 
 describe('hostile input', { timeout: 40_000 }, () => {
-  it.each(HOSTILE_CASES.map((c) => [`${c.item}. ${c.name}`, c] as const))('%s', async (_name, c) => {
-    const answer = await rawHttp(ctx.port, c.request(ctx), { timeoutMs: 30_000 })
-    expect({ status: answer.status, code: answer.json?.code }).toEqual({ status: c.status, code: c.code })
-    if (c.code) expect(typeof answer.json.error).toBe('string')
-    if (c.body !== undefined) expect(answer.json).toEqual(c.body)
+  it('the table has at least 300 rows', () => {
+    expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(300)
+  })
+
+  it.each(HOSTILE_CASES.map((c) => [`${c.group}: ${c.name}`, c] as const))('%s', async (_name, c) => {
+    const out = await runHostileRow(ctx, c)
+    expect(out.failure).toBeNull()
+    expect({ status: out.answer?.status, code: c.code === undefined ? undefined : out.answer?.json?.code }).toEqual({ status: c.status, code: c.code })
+    if (c.body !== undefined) expect(out.answer?.json).toEqual(c.body)
+    if (c.until) expect(out.answer?.body).toMatch(c.until)
+    expect(out.nonJson).toBe(false) // Studio's own error answers are {error, code}
+  })
+
+  it('wrote nothing outside the workspace (the canary folder, the folders around, /tmp, /, /etc, home)', () => {
+    expect(writtenOutside(before, snapshotDisk(ctx.ws, ctx.outside, homedir()))).toEqual([])
+  })
+
+  it(`closes ${IDLE_CONNECTIONS} idle connections itself, with a 408 where a request had begun, and serves others meanwhile`, async () => {
+    const idle = await idleConnections(ctx.port, IDLE_CONNECTIONS, 15_000)
+    expect(idle.closedByStudio).toBe(IDLE_CONNECTIONS)
+    expect(idle.told408).toBeGreaterThanOrEqual(IDLE_CONNECTIONS / 2)
+    expect(idle.served).toBe(idle.probes)
   })
 })
 

@@ -17,7 +17,7 @@ export type RawRequest = string | Buffer | AsyncIterable<string | Buffer>
  * Writes `request` to 127.0.0.1:`port` and resolves with the first answer. An async iterable is written
  * piece by piece as it yields (drip-fed headers, an endless body) until the answer arrives.
  */
-export function rawHttp(port: number, request: RawRequest, options: { timeoutMs?: number } = {}): Promise<RawAnswer> {
+export function rawHttp(port: number, request: RawRequest, options: { timeoutMs?: number; until?: RegExp } = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     const chunks: Buffer[] = []
@@ -27,7 +27,8 @@ export function rawHttp(port: number, request: RawRequest, options: { timeoutMs?
     }, options.timeoutMs ?? 10_000)
     socket.on('data', (b) => {
       chunks.push(b)
-      const parsed = parse(Buffer.concat(chunks))
+      // a stream that never ends (an event stream): settled once what arrived so far matches
+      const parsed = parse(Buffer.concat(chunks)) ?? (options.until ? partial(Buffer.concat(chunks), options.until) : null)
       if (parsed) {
         clearTimeout(timer)
         socket.destroy()
@@ -36,7 +37,10 @@ export function rawHttp(port: number, request: RawRequest, options: { timeoutMs?
     })
     socket.on('error', (err) => {
       clearTimeout(timer)
-      reject(err)
+      // an answer that came before the reset (Studio refused the request while it was still being sent)
+      const parsed = parse(Buffer.concat(chunks), true)
+      if (parsed) resolve(parsed)
+      else reject(err)
     })
     socket.on('close', () => {
       clearTimeout(timer)
@@ -83,6 +87,12 @@ function parse(buf: Buffer, closed = false): RawAnswer | null {
     json = JSON.parse(s)
   } catch {}
   return { status, headers, body: s, json }
+}
+
+/** The answer so far, when its headers are in and the body so far matches `until`. */
+function partial(buf: Buffer, until: RegExp): RawAnswer | null {
+  const answer = parse(buf, true)
+  return answer && until.test(answer.body) ? answer : null
 }
 
 function dechunk(buf: Buffer): Buffer | null {

@@ -53,8 +53,15 @@ export interface ChildStudio {
 }
 
 /** `node --import tsx src/main.ts --port 0 …` with exactly the given environment. */
-export async function startStudioChild(options: { env: Record<string, string>; args?: string[]; cwd?: string }): Promise<ChildStudio> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}src/main.ts`, '--port', '0', ...(options.args ?? [])], {
+export async function startStudioChild(options: {
+  env: Record<string, string>
+  args?: string[]
+  cwd?: string
+  /** A command that execs the rest, e.g. `prlimit --fsize=N --` (its pid is then Studio's). */
+  prefix?: string[]
+}): Promise<ChildStudio> {
+  const command = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', `${REPO_ROOT}src/main.ts`, '--port', '0', ...(options.args ?? [])]
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd ?? REPO_ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

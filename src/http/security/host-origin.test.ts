@@ -11,7 +11,7 @@ describe('hostnameOf', () => {
     ['studio.lan', 'studio.lan'],
   ])('%s → %s', (header, name) => expect(hostnameOf(header)).toBe(name))
 
-  it.each(['', 'a:b:c', '[::1', '[::1]x', 'host:port', 'host:123456'])('refuses malformed %j', (header) => {
+  it.each(['', 'a:b:c', '[::1', '[::1]x', 'host:port', 'host:123456', 'a b.localhost', '<x>.localhost:1', 'x@localhost', '[::1 ]', '[evil.example]'])('refuses malformed %j', (header) => {
     expect(hostnameOf(header)).toBeNull()
   })
 })
@@ -62,4 +62,8 @@ describe('origin policy: state-changing requests', () => {
     ['https://127.0.0.1:3210', '127.0.0.1:3210'],
     ['https://studio.lan', 'studio.lan'],
   ])('refuses %s for Host %s', (origin, host) => expect(createOriginPolicy([]).mayChangeState(origin, host)).toBe(false))
+
+  it.each(['a b.localhost:3210', '<x>.localhost', 'x@y:1'])('refuses rather than throws for a Host URL parsing rejects: %j', (host) => {
+    expect(createOriginPolicy([]).mayChangeState('http://x.localhost:3210', host)).toBe(false)
+  })
 })

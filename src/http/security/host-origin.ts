@@ -26,7 +26,14 @@ export const hostHeaderInvalid = defineError('host_header_invalid', 400, 'A requ
 
 export const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** The host name of a Host header, lower-cased, without port or IPv6 brackets; null if malformed. */
+/** What a host name may hold (letters, digits, dots, hyphens, underscores); IPv6 inside brackets. */
+const NAME_RE = /^[a-z0-9._-]+$/
+const IPV6_RE = /^[0-9a-f:.]+$/
+
+/**
+ * The host name of a Host header, lower-cased, without port or IPv6 brackets; null if malformed,
+ * including names no browser sends (`a b.localhost`, `<x>.localhost`), which URL parsing rejects later.
+ */
 export function hostnameOf(hostHeader: string): string | null {
   const h = hostHeader.trim().toLowerCase()
   if (h === '') return null
@@ -35,14 +42,13 @@ export function hostnameOf(hostHeader: string): string | null {
     if (end < 0) return null
     const rest = h.slice(end + 1)
     if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return null
-    return h.slice(1, end)
+    const name = h.slice(1, end)
+    return IPV6_RE.test(name) ? name : null
   }
   const colon = h.lastIndexOf(':')
-  if (colon >= 0) {
-    if (!/^\d{1,5}$/.test(h.slice(colon + 1)) || h.indexOf(':') !== colon) return null
-    return h.slice(0, colon)
-  }
-  return h
+  const name = colon >= 0 ? h.slice(0, colon) : h
+  if (colon >= 0 && (!/^\d{1,5}$/.test(h.slice(colon + 1)) || h.indexOf(':') !== colon)) return null
+  return NAME_RE.test(name) ? name : null
 }
 
 export function isLoopbackName(hostname: string): boolean {
@@ -105,7 +111,8 @@ export function createOriginPolicy(allowedOrigins: readonly string[]): OriginPol
       if (listed.has(normalized)) return true
       if (!hostHeader) return false
       const url = new URL(normalized)
-      return url.protocol === `${scheme}:` && url.host === new URL(`${scheme}://${hostHeader.trim().toLowerCase()}`).host
+      const own = URL.canParse(`${scheme}://${hostHeader.trim().toLowerCase()}`) ? new URL(`${scheme}://${hostHeader.trim().toLowerCase()}`) : null
+      return own !== null && url.protocol === `${scheme}:` && url.host === own.host
     },
   }
 }
