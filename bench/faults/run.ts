@@ -2,7 +2,8 @@
 // (one section per case, like bench/RESULTS.md). Cases: kill -9 of the spawned OpenCode while clients
 // stream events and read; kill -9 of Studio itself (does its OpenCode outlive it?); OpenCode writing at
 // full speed while readers page from storage; kill -9 of Studio during uploads and forwards; the hostile
-// request table; Studio's data dir on a full file system. `npm run faults -- <case> …` runs some.
+// request table; Studio's data dir on a full file system; one 90 MB prompt against Studio's event loop.
+// `npm run faults -- <case> …` runs some.
 // FAULTS_KILLS, FAULTS_STUDIO_KILLS, FAULTS_WRITER_SECONDS, FAULTS_UPLOAD_KILLS, FAULTS_IDLE_CONNECTIONS and
 // FAULTS_FULL_ROUNDS shorten a run; the section says what was run. FAULTS_LOG sets the full-disk Studio's log level.
 
@@ -15,6 +16,7 @@ import { createScratch } from '../../test/harness/scratch.js'
 import { fullDisk } from './full-disk.js'
 import { hostile } from './hostile.js'
 import { opencodeKill } from './opencode-kill.js'
+import { promptStallFault } from './prompt-stall.js'
 import { studioKill } from './studio-kill.js'
 import { uploadKill } from './upload-kill.js'
 import { writerReaders } from './writer-readers.js'
@@ -31,7 +33,15 @@ attachments-crash.test.ts (upload-kill), hostile-input.test.ts (the whole hostil
 connections), disk-full.test.ts (out of space without a mount: a file-size limit), storage-faults.test.ts.
 `
 
-const CASES = { 'opencode-kill': opencodeKill, 'studio-kill': studioKill, 'upload-kill': uploadKill, 'writer-readers': writerReaders, 'full-disk': fullDisk, hostile } as const
+const CASES = {
+  'opencode-kill': opencodeKill,
+  'studio-kill': studioKill,
+  'upload-kill': uploadKill,
+  'writer-readers': writerReaders,
+  'full-disk': fullDisk,
+  hostile,
+  'prompt-stall': promptStallFault,
+} as const
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true })
