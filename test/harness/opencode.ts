@@ -58,7 +58,22 @@ export function legacyOpenCodeBin(): string {
   return join(platform, 'bin', 'opencode')
 }
 
+/** Tries on a fixed port that is not free yet (a previous OpenCode's helper processes may hold it a moment). */
+const BUSY_PORT_ATTEMPTS = 5
+
 export async function startOpenCode(options: StartOpenCodeOptions): Promise<OpenCode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options)
+    } catch (err) {
+      const busy = /ServeError|EADDRINUSE|address already in use/i.test((err as Error).message)
+      if (options.port === undefined || !busy || attempt >= BUSY_PORT_ATTEMPTS) throw err
+      await new Promise((r) => setTimeout(r, 1000 * attempt))
+    }
+  }
+}
+
+async function startOnce(options: StartOpenCodeOptions): Promise<OpenCode> {
   const scratch =
     options.scratch ?? createScratch({ llmBaseUrl: options.llmBaseUrl, ...(options.password ? { password: options.password } : {}) })
   const bin = options.bin ?? pinnedOpenCodeBin()
@@ -76,13 +91,20 @@ export async function startOpenCode(options: StartOpenCodeOptions): Promise<Open
 
   const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS
   try {
-    const url = await waitFor(
-      () => {
-        if (child.exitCode !== null || output.includes('spawn failed')) throw new Error(`opencode did not start: ${output}`)
-        return LISTENING_RE.exec(output)?.[1]
-      },
-      { timeoutMs, what: 'opencode to listen' },
-    )
+    // an OpenCode that exits while starting fails the start at once, with what it printed
+    // ('close': after its output is all read)
+    const died = new Promise<never>((_resolve, reject) => child.once('close', () => reject(new Error(`opencode did not start: ${output}`))))
+    died.catch(() => {})
+    const url = await Promise.race([
+      waitFor(
+        () => {
+          if (output.includes('spawn failed')) throw new Error(`opencode did not start: ${output}`)
+          return LISTENING_RE.exec(output)?.[1]
+        },
+        { timeoutMs, what: 'opencode to listen' },
+      ),
+      died,
+    ])
     const authorization = options.password
       ? `Basic ${Buffer.from(`opencode:${options.password}`).toString('base64')}`
       : undefined
