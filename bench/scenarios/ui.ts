@@ -136,7 +136,7 @@ export const ui: Scenario = {
       return [
         '## UI (`npm run bench -- ui`)',
         '',
-        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · one run`,
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · one run · the reply streamed for ${STREAM_SECONDS} s`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
