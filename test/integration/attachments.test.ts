@@ -7,15 +7,17 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, utimesS
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
-import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
+import type { MockLlm } from '../harness/mock-llm/server.js'
 import type { RecordedRequest } from '../harness/mock-llm/server.js'
-import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import type { OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { makePng } from '../support/png.js'
 import { tempLeftovers, trickle } from '../support/uploads.js'
+import { startAttachedStudio, type AttachedStudio } from '../support/attached-studio.js'
 import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
 import { callJson, type CallInit } from '../support/http.js'
 
+let world: AttachedStudio | undefined
 let mock: MockLlm
 let oc: OpenCode
 let studio: InProcessStudio
@@ -25,21 +27,21 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 const PNG = makePng(16, 16, 7)
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
-  ws = oc.scratch.dir('ws')
-  dataDir = join(oc.scratch.root, 'studio-data')
-  writeFileSync(join(ws, 'notes.txt'), 'line one\nline two\n')
-  writeFileSync(join(ws, 'image.png'), PNG)
-  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', dataDir] })
-  await studio.app.bridge.whenReady(10_000)
+  world = await startAttachedStudio({
+    prepare(started) {
+      oc = started
+      ws = oc.scratch.dir('ws')
+      dataDir = join(oc.scratch.root, 'studio-data')
+      writeFileSync(join(ws, 'notes.txt'), 'line one\nline two\n')
+      writeFileSync(join(ws, 'image.png'), PNG)
+    },
+    args: () => ['--data-dir', dataDir],
+  })
+  ;({ mock, studio } = world)
 })
 
 afterAll(async () => {
-  await studio?.close()
-  await oc?.stop()
-  await mock?.close()
-  oc?.scratch.remove()
+  await world?.close()
 })
 
 const q = () => `directory=${encodeURIComponent(ws)}`

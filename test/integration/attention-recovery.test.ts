@@ -6,14 +6,13 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { createScratch, type Scratch } from '../harness/scratch.js'
 import { hasExited } from '../harness/proc.js'
 import { waitFor } from '../harness/wait.js'
-import { openSse, type ReceivedEvent } from '../support/sse.js'
+import { openSse } from '../support/sse.js'
 import { startStudioInProcess, type InProcessStudio } from '../support/studio.js'
-import { callJson, type CallInit } from '../support/http.js'
+import { eventOf, studioApi } from '../support/studio-api.js'
 
 let mock: MockLlm
 let scratch: Scratch
@@ -39,27 +38,8 @@ afterAll(async () => {
   scratch?.remove()
 })
 
-const q = () => `directory=${encodeURIComponent(dir)}`
-const call = (path: string, init?: CallInit) => callJson(`${studio.url}${path}`, init)
+const { q, call, newSession, promptAsync } = studioApi(() => studio.url, () => dir)
 
-async function newSession(title: string, parentID?: string): Promise<string> {
-  const res = await call(`/api/session?${q()}`, { method: 'POST', body: { title, ...(parentID ? { parentID } : {}) } })
-  expect(res.status).toBe(200)
-  return res.body.id
-}
-
-async function promptAsync(id: string, text: string): Promise<void> {
-  const res = await request(`${studio.url}/api/session/${id}/prompt_async?${q()}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts: [{ type: 'text', text }] }),
-  })
-  await res.body.dump()
-  expect(res.statusCode).toBe(204)
-}
-
-const isType = (type: string, sessionId: string) => (e: ReceivedEvent) =>
-  e.json?.payload?.type === type && e.json.payload.properties?.sessionID === sessionId
 
 const idle = (id: string) =>
   waitFor(async () => (await call(`/api/session/status?sessionId=${id}&${q()}`)).body[id] === undefined, { timeoutMs: 60_000, what: 'idle' })
@@ -71,7 +51,7 @@ describe('attention', () => {
     const stream = await openSse(`${studio.url}/api/global/event`)
     try {
       await promptAsync(child, 'run [[tool:bash {"command":"echo asked","description":"Echo a marker"}]]')
-      const asked = await stream.waitFor(isType('permission.asked', child), 'permission.asked', 90_000)
+      const asked = await stream.waitFor(eventOf('permission.asked', child), 'permission.asked', 90_000)
       const props = asked.json.payload.properties
       expect(props.metadata).toBeTypeOf('object')
       expect(props.tool).toMatchObject({ messageID: expect.any(String), callID: expect.any(String) })
@@ -89,7 +69,7 @@ describe('attention', () => {
 
       const reply = await call(`/api/permission/${props.id}/reply?${q()}`, { method: 'POST', body: { reply: 'once' } })
       expect(reply.status).toBe(200)
-      await stream.waitFor(isType('permission.replied', child), 'permission.replied')
+      await stream.waitFor(eventOf('permission.replied', child), 'permission.replied')
       expect((await call(`/api/attention?${q()}`)).body).toEqual([])
       expect((await call('/api/attention?local=true')).body.filter((r: any) => r.request.id === props.id)).toEqual([])
       await idle(child)
@@ -104,14 +84,14 @@ describe('attention', () => {
     try {
       const questions = [{ question: 'Which color?', header: 'Color', options: [{ label: 'Blue', description: 'blue' }, { label: 'Red', description: 'red' }] }]
       await promptAsync(id, `ask [[tool:question ${JSON.stringify({ questions })}]]`)
-      const asked = await stream.waitFor(isType('question.asked', id), 'question.asked', 90_000)
+      const asked = await stream.waitFor(eventOf('question.asked', id), 'question.asked', 90_000)
       const props = asked.json.payload.properties
       const listed = (await call(`/api/attention?${q()}`)).body
       expect(listed).toEqual([{ kind: 'question', directory: dir, rootSessionID: id, request: props }])
       expect(props.questions[0].question).toBe('Which color?')
       const reply = await call(`/api/question/${props.id}/reply?${q()}`, { method: 'POST', body: { answers: [['Blue']] } })
       expect(reply.status).toBe(200)
-      await stream.waitFor(isType('question.replied', id), 'question.replied')
+      await stream.waitFor(eventOf('question.replied', id), 'question.replied')
       expect((await call(`/api/attention?${q()}`)).body).toEqual([])
       await idle(id)
     } finally {
@@ -140,7 +120,7 @@ describe('snapshot stamps', () => {
     expect(renamed.status).toBe(200)
     const stream = await openSse(`${studio.url}/api/global/event`, { 'last-event-id': seq })
     try {
-      const updated = await stream.waitFor((e) => isType('session.updated', id)(e) && e.json.payload.properties.info.title === title, 'session.updated')
+      const updated = await stream.waitFor((e) => eventOf('session.updated', id)(e) && e.json.payload.properties.info.title === title, 'session.updated')
       expect(Number(updated.id)).toBeGreaterThan(Number(seq))
       expect(stream.events.some((e) => e.event === 'replay-gap')).toBe(false)
     } finally {

@@ -9,20 +9,20 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
-import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
-import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import type { OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { startFlipper } from '../support/flipper.js'
 import { callJson } from '../support/http.js'
 import { tempLeftovers, trickle, walk } from '../support/uploads.js'
-import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { startAttachedStudio, type AttachedStudio } from '../support/attached-studio.js'
+import type { InProcessStudio } from '../support/studio.js'
 
 /** How long each race runs (then it runs on until both outcomes were seen). */
 const RACE_MS = 3000
 const RACE_MAX_MS = 20_000
 const WORKERS = 3
 
-let mock: MockLlm
+let world: AttachedStudio | undefined
 let oc: OpenCode
 let studio: InProcessStudio
 let ws: string
@@ -32,29 +32,29 @@ const SECRET = `outside-secret-${randomBytes(8).toString('hex')}\n`
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
-  ws = oc.scratch.dir('race-ws')
-  outside = oc.scratch.dir('race-outside')
-  dataDir = join(oc.scratch.root, 'race-data')
-  mkdirSync(join(ws, 'hp', 'racedir'), { recursive: true })
-  mkdirSync(join(ws, 'hp', 'updir'), { recursive: true })
-  mkdirSync(join(outside, 'dir'), { recursive: true })
-  mkdirSync(join(outside, 'updir'), { recursive: true })
-  mkdirSync(join(outside, 'mid'), { recursive: true })
-  writeFileSync(join(ws, 'hp', 'race.txt'), 'inside')
-  writeFileSync(join(ws, 'hp', 'racedir', 'x.txt'), 'inside folder')
-  writeFileSync(join(outside, 'secret.txt'), SECRET)
-  writeFileSync(join(outside, 'dir', 'x.txt'), SECRET)
-  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', dataDir] })
-  await studio.app.bridge.whenReady(10_000)
+  world = await startAttachedStudio({
+    prepare(started) {
+      oc = started
+      ws = oc.scratch.dir('race-ws')
+      outside = oc.scratch.dir('race-outside')
+      dataDir = join(oc.scratch.root, 'race-data')
+      mkdirSync(join(ws, 'hp', 'racedir'), { recursive: true })
+      mkdirSync(join(ws, 'hp', 'updir'), { recursive: true })
+      mkdirSync(join(outside, 'dir'), { recursive: true })
+      mkdirSync(join(outside, 'updir'), { recursive: true })
+      mkdirSync(join(outside, 'mid'), { recursive: true })
+      writeFileSync(join(ws, 'hp', 'race.txt'), 'inside')
+      writeFileSync(join(ws, 'hp', 'racedir', 'x.txt'), 'inside folder')
+      writeFileSync(join(outside, 'secret.txt'), SECRET)
+      writeFileSync(join(outside, 'dir', 'x.txt'), SECRET)
+    },
+    args: () => ['--data-dir', dataDir],
+  })
+  studio = world.studio
 })
 
 afterAll(async () => {
-  await studio?.close()
-  await oc?.stop()
-  await mock?.close()
-  oc?.scratch.remove()
+  await world?.close()
 })
 
 const q = () => `directory=${encodeURIComponent(ws)}`

@@ -2,14 +2,13 @@
 // prompt runs, event resume after a disconnect, OpenCode killed mid-prompt, and Studio itself restarted.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
 import { createScratch, type Scratch } from '../harness/scratch.js'
 import { hasExited } from '../harness/proc.js'
 import { waitFor } from '../harness/wait.js'
-import { openSse, type ReceivedEvent, type SseClient } from '../support/sse.js'
+import { openSse, type SseClient } from '../support/sse.js'
 import { startStudioInProcess, type InProcessStudio } from '../support/studio.js'
-import { callJson, type CallInit } from '../support/http.js'
+import { eventOf, studioApi } from '../support/studio-api.js'
 
 /** About a second of streaming per prompt: 4 chunks, 250 ms apart. */
 const SLOW = '[[delay:250]] [[chunks:4]]'
@@ -42,28 +41,8 @@ afterAll(async () => {
   scratch?.remove()
 })
 
-const q = () => `directory=${encodeURIComponent(dir)}`
+const { q, call, newSession, promptAsync } = studioApi(() => studio.url, () => dir)
 
-const call = (path: string, init?: CallInit) => callJson(`${studio.url}${path}`, init)
-
-async function newSession(title: string): Promise<string> {
-  const res = await call(`/api/session?${q()}`, { method: 'POST', body: { title } })
-  expect(res.status).toBe(200)
-  return res.body.id
-}
-
-async function promptAsync(id: string, text: string): Promise<void> {
-  const res = await request(`${studio.url}/api/session/${id}/prompt_async?${q()}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts: [{ type: 'text', text }] }),
-  })
-  await res.body.dump()
-  expect(res.statusCode).toBe(204)
-}
-
-const isType = (type: string, sessionId: string) => (e: ReceivedEvent) =>
-  e.json?.payload?.type === type && e.json.payload.properties?.sessionID === sessionId
 
 const eventIds = (client: SseClient) => client.events.filter((e) => e.id).map((e) => Number(e.id))
 
@@ -83,8 +62,8 @@ describe('status while a prompt runs', () => {
       expect(local.body).toEqual({ [id]: { type: 'busy' } })
       expect(local.headers['x-opencode-studio-source']).toBe('local')
 
-      await stream.waitFor(isType('session.status', id), 'session.status busy')
-      const idle = await stream.waitFor(isType('session.idle', id), 'session.idle', 20_000)
+      await stream.waitFor(eventOf('session.status', id), 'session.status busy')
+      const idle = await stream.waitFor(eventOf('session.idle', id), 'session.idle', 20_000)
       expect(Number(idle.id)).toBeGreaterThan(0)
       const ids = eventIds(stream)
       expect(ids).toEqual([...ids].sort((a, b) => a - b))
@@ -114,14 +93,14 @@ describe('resume with Last-Event-ID', () => {
     let second: SseClient | null = null
     try {
       await promptAsync(id, `stream me ${SLOW}`)
-      await first.waitFor(isType('session.status', id), 'first events')
+      await first.waitFor(eventOf('session.status', id), 'first events')
       first.close()
       const lastSeen = eventIds(first).at(-1)!
       // let events flow while the client is away
       await control.waitFor((e) => Number(e.id) > lastSeen + 3, 'events while away')
       second = await openSse(`${studio.url}/api/global/event`, { 'last-event-id': String(lastSeen) })
-      await control.waitFor(isType('session.idle', id), 'control idle', 20_000)
-      await second.waitFor(isType('session.idle', id), 'resumed idle', 20_000)
+      await control.waitFor(eventOf('session.idle', id), 'control idle', 20_000)
+      await second.waitFor(eventOf('session.idle', id), 'resumed idle', 20_000)
 
       const resumed = second.events.filter((e) => e.id)
       expect(Number(resumed[0]!.id)).toBe(lastSeen + 1) // the replay starts right after the cursor
@@ -185,7 +164,7 @@ describe('Studio restarted', () => {
     let lastSeen: number
     try {
       const id = await newSession('before restart')
-      await stream.waitFor(isType('session.created', id), 'session.created')
+      await stream.waitFor(eventOf('session.created', id), 'session.created')
       lastSeen = eventIds(stream).at(-1)!
     } finally {
       stream.close()

@@ -8,33 +8,35 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
-import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
-import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import type { MockLlm } from '../harness/mock-llm/server.js'
+import type { OpenCode } from '../harness/opencode.js'
 import { waitFor } from '../harness/wait.js'
 import { createSession } from '../support/opencode-api.js'
-import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { startAttachedStudio, type AttachedStudio } from '../support/attached-studio.js'
+import type { InProcessStudio } from '../support/studio.js'
 import { callJson } from '../support/http.js'
 
+let world: AttachedStudio | undefined
 let mock: MockLlm
 let oc: OpenCode
 let studio: InProcessStudio
 let ws: string
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
-  ws = oc.scratch.dir('ws')
-  writeFileSync(join(ws, 'notes.txt'), 'notes in the workspace\n')
-  writeFileSync(join(oc.scratch.workspace, 'own.txt'), "in OpenCode's own directory\n")
-  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--data-dir', join(oc.scratch.root, 'studio-data')] })
-  await studio.app.bridge.whenReady(10_000)
+  world = await startAttachedStudio({
+    prepare(started) {
+      oc = started
+      ws = oc.scratch.dir('ws')
+      writeFileSync(join(ws, 'notes.txt'), 'notes in the workspace\n')
+      writeFileSync(join(oc.scratch.workspace, 'own.txt'), "in OpenCode's own directory\n")
+    },
+    args: () => ['--data-dir', join(oc.scratch.root, 'studio-data')],
+  })
+  ;({ mock, studio } = world)
 })
 
 afterAll(async () => {
-  await studio?.close()
-  await oc?.stop()
-  await mock?.close()
-  oc?.scratch.remove()
+  await world?.close()
 })
 
 const q = () => `directory=${encodeURIComponent(ws)}`

@@ -4,32 +4,32 @@
 // the attachment gets the pruned copies again, without a gap.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
-import { startOpenCode, type OpenCode } from '../harness/opencode.js'
+import type { OpenCode } from '../harness/opencode.js'
 import { createSession, ocGet, prompt } from '../support/opencode-api.js'
 import { callJson } from '../support/http.js'
 import { makePng } from '../support/png.js'
 import { openSse, type ReceivedEvent } from '../support/sse.js'
-import { attachArgs, startStudioInProcess, type InProcessStudio } from '../support/studio.js'
+import { startAttachedStudio, type AttachedStudio } from '../support/attached-studio.js'
+import type { InProcessStudio } from '../support/studio.js'
 
-let mock: MockLlm
+let world: AttachedStudio | undefined
 let oc: OpenCode
 let studio: InProcessStudio
 let ws: string
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  oc = await startOpenCode({ llmBaseUrl: mock.baseUrl })
-  ws = oc.scratch.dir('slim')
-  studio = await startStudioInProcess({ env: oc.scratch.env, args: [...attachArgs(oc), '--opencode-data-dir', oc.scratch.dataDir] })
-  await studio.app.bridge.whenReady(10_000)
+  world = await startAttachedStudio({
+    prepare(started) {
+      oc = started
+      ws = oc.scratch.dir('slim')
+    },
+    args: () => ['--opencode-data-dir', oc.scratch.dataDir],
+  })
+  studio = world.studio
 })
 
 afterAll(async () => {
-  await studio?.close()
-  await oc?.stop()
-  await mock?.close()
-  oc?.scratch.remove()
+  await world?.close()
 })
 
 const BIG = makePng(820, 820, 5)
