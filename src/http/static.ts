@@ -7,8 +7,9 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineError } from '../lib/errors.js'
+import { bootBlock, collectBootAnswers } from './boot-data.js'
 import { routeNotFound } from './errors.js'
 
 export const uiNotBuilt = defineError('ui_not_built', 503, 'The web UI is not built: run `npm run build:web` (npm ci does it)')
@@ -17,6 +18,9 @@ export interface StaticOptions {
   /** The folder holding index.html and assets/ (default: web/dist of this checkout). */
   root?: string
 }
+
+/** Where index.html takes the first screen's data (src/http/boot-data.ts). */
+const BOOT_MARKER = '<!--studio-boot-->'
 
 const DEFAULT_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 /** Paths that belong to Studio or OpenCode: never answered with the UI. */
@@ -38,26 +42,28 @@ const TYPES: Record<string, string> = {
 
 export async function staticRoutes(app: FastifyInstance, options: StaticOptions): Promise<void> {
   const root = options.root ?? DEFAULT_ROOT
-  let index: Promise<Buffer> | null = null
-  const readIndex = (): Promise<Buffer> => {
+  let index: Promise<string> | null = null
+  const readIndex = (): Promise<string> => {
     // Re-read after a failure (the UI may be built while Studio runs).
-    index ??= readFile(join(root, 'index.html')).catch((err: unknown) => {
+    index ??= readFile(join(root, 'index.html'), 'utf8').catch((err: unknown) => {
       index = null
       throw err
     })
     return index
   }
 
-  const sendIndex = async (reply: FastifyReply): Promise<FastifyReply> => {
-    const body = await readIndex().catch(() => {
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const html = await readIndex().catch(() => {
       throw uiNotBuilt()
     })
+    const at = html.indexOf(BOOT_MARKER)
+    const body = at < 0 ? html : html.slice(0, at) + bootBlock(await collectBootAnswers(app, request)) + html.slice(at + BOOT_MARKER.length)
     return reply.header('cache-control', 'no-cache, no-store, must-revalidate').type(TYPES['.html']!).send(body)
   }
 
-  const handler = async (path: string, reply: FastifyReply): Promise<FastifyReply> => {
+  const handler = async (path: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     if (RESERVED.test(path)) throw routeNotFound('GET', path)
-    if (path === '/' || path === '/index.html') return sendIndex(reply)
+    if (path === '/' || path === '/index.html') return sendIndex(request, reply)
     const ext = extname(path)
     // A path that names a file: serve it from dist when it is there (confined to dist), else 404.
     if (ext !== '') {
@@ -73,9 +79,9 @@ export async function staticRoutes(app: FastifyInstance, options: StaticOptions)
         .send(createReadStream(file))
     }
     // Anything else is a screen of the app.
-    return sendIndex(reply)
+    return sendIndex(request, reply)
   }
 
-  app.get('/', (_request, reply) => handler('/', reply))
-  app.get('/*', (request, reply) => handler(request.url.split('?')[0] ?? '/', reply))
+  app.get('/', (request, reply) => handler('/', request, reply))
+  app.get('/*', (request, reply) => handler(request.url.split('?')[0] ?? '/', request, reply))
 }

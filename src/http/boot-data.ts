@@ -1,0 +1,93 @@
+// The first screen's data, embedded in index.html: Studio's own answers to the GETs the app makes first
+// (health, directories, run state, the sidebar's first two directories; on a deep link the session and
+// its newest messages), taken by calling those routes in-process with the page request's credentials.
+// The app then starts with its data instead of a chain of round trips that each wait for a busy main
+// thread. Only what Studio answers from its own index is embedded (nothing that waits on OpenCode), and
+// only what is ready within a small budget: the rest the page asks for as usual (web/index.html).
+
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+/** Past this, index.html goes out with the answers that are ready. */
+const BUDGET_MS = 150
+/** The sidebar's directories loaded first (web/src/stores/sessions.ts loads two at a time). */
+const FIRST_DIRECTORIES = 2
+/** What makes the in-process call the page's own: same Host (guard), same credentials (auth). */
+const PASSED_HEADERS = ['host', 'cookie', 'authorization'] as const
+
+export interface BootAnswer {
+  status: number
+  /** Studio's x-opencode-studio-seq of the answer: the app resumes the stream from the oldest. */
+  seq: string | null
+  body: string
+}
+
+/** A directory's first sidebar page, in exactly the form web/src/api/endpoints.ts asks for it. */
+export function sidebarPagePath(directory: string): string {
+  const q = new URLSearchParams({ directory, roots: 'true', includeChildren: 'true', limit: '50', offset: '0', includeTotal: 'true' })
+  return `/api/session?${q.toString()}`
+}
+
+/** The paths a screen asks for first, apart from the sidebar pages (which follow the directory list). */
+export function firstPaths(pathname: string): string[] {
+  const paths = ['/health', '/api/opencode-studio/directories', '/api/session/status?local=true']
+  const deepLink = /^\/session\/([^/]+)$/.exec(pathname)
+  if (deepLink) {
+    let id: string
+    try {
+      id = decodeURIComponent(deepLink[1]!)
+    } catch {
+      return paths
+    }
+    const base = `/api/session/${encodeURIComponent(id)}`
+    paths.unshift(base, `${base}/message?limit=50&includeTotal=true&prune=true`)
+  }
+  return paths
+}
+
+export async function collectBootAnswers(app: FastifyInstance, request: FastifyRequest): Promise<Map<string, BootAnswer>> {
+  const headers: Record<string, string> = {}
+  for (const name of PASSED_HEADERS) {
+    const v = request.headers[name]
+    if (typeof v === 'string') headers[name] = v
+  }
+  const answers = new Map<string, BootAnswer>()
+  let open = true
+  const get = async (path: string): Promise<BootAnswer | null> => {
+    const res = await app.inject({ method: 'GET', url: path, headers })
+    if (res.statusCode !== 200 || !String(res.headers['content-type'] ?? '').startsWith('application/json')) return null
+    const seq = res.headers['x-opencode-studio-seq']
+    const answer = { status: 200, seq: typeof seq === 'string' ? seq : null, body: res.body }
+    if (open) answers.set(path, answer)
+    return answer
+  }
+  const pathname = (request.url.split('?')[0] ?? '/').replace(/\/+$/, '') || '/'
+  const work = Promise.allSettled(
+    firstPaths(pathname).map(async (path) => {
+      const answer = await get(path)
+      if (path !== '/api/opencode-studio/directories' || answer === null) return
+      const list = JSON.parse(answer.body) as Array<{ directory?: unknown }>
+      const first = list.slice(0, FIRST_DIRECTORIES).filter((d): d is { directory: string } => typeof d?.directory === 'string')
+      await Promise.allSettled(first.map((d) => get(sidebarPagePath(d.directory))))
+    }),
+  ) // a call that fails is one answer the page asks for itself
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, BUDGET_MS)))])
+  clearTimeout(timer)
+  open = false // answers arriving later are not embedded: the page has gone out
+  return answers
+}
+
+/**
+ * The answers as a JSON block the inline script of index.html reads. `<`, `>` and `&` are escaped so no
+ * text in the data (a session title of `</script>`) can end the block; JSON reads the escapes back.
+ */
+export function bootBlock(answers: Map<string, BootAnswer>): string {
+  if (answers.size === 0) return ''
+  const json = JSON.stringify(Object.fromEntries(answers))
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+  return `<script type="application/json" id="studio-boot">${json}</script>`
+}
