@@ -194,6 +194,9 @@ describe('chat', () => {
     await lastAssistant(page).locator('.meta').waitFor()
     const gap = await page.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
     expect(gap).toBeLessThanOrEqual(80)
+    // the first screen came with the page (src/http/boot-data.ts): none of it was asked for again
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname + new URL(e.name).search))
+    expect(fetched.filter((p) => p.startsWith('/api/opencode-studio/directories') || p.startsWith(`/api/session/${id}/message?limit=50`) || p === `/api/session/${id}`)).toEqual([])
   })
 
   it('shows a session created in one tab in the other', async () => {
