@@ -17,6 +17,7 @@ import { launchUiBrowser } from '../ui/browser.js'
 import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
 import { measureAttach, type AttachReadings } from '../ui/studio-attach.js'
 import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
+import { measureDeadStream, type DeadStreamReadings } from '../ui/studio-dead-stream.js'
 import { measureStudioUi, type StudioUiReadings } from '../ui/studio-ui.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
 
@@ -29,7 +30,7 @@ const DELTA_MS = 20
 interface Goal {
   id: string
   what: string
-  value(r: StudioUiReadings & AttentionReadings & AttachReadings): number
+  value(r: StudioUiReadings & AttentionReadings & AttachReadings & DeadStreamReadings): number
   unit: string
   /** Met when the reading is at most this. */
   max: number
@@ -53,6 +54,8 @@ const GOALS: Goal[] = [
   { id: 'U6', what: 'CPU while idle with the session open', value: (r) => r.idleCpuPercent, unit: '%', max: 1 },
   { id: 'U7', what: 'OpenCode killed mid-reply and back: busy state cleared after it is ready', value: (r) => r.busyClearedMs, unit: 'ms', max: 2000 },
   { id: 'U7', what: 'sessions still shown busy 10 s after OpenCode is back', value: (r) => r.stuckBusy, unit: 'sessions', max: 0 },
+  { id: 'U7', what: 'dead stream (Studio stopped, connection kept open): detected by the page', value: (r) => r.deadStreamDetectedMs / 1000, unit: 's', max: 35 },
+  { id: 'U7', what: 'the same, Studio running again: what happened meanwhile shown', value: (r) => r.deadStreamRepairedMs, unit: 'ms', max: 2000 },
   { id: 'U8', what: 'permission card painted after `permission.asked` arrived', value: (r) => r.permissionShownMs, unit: 'ms', max: 500 },
   { id: 'U8', what: 'permission card painted after a reload (from navigation start)', value: (r) => r.permissionAfterReloadMs, unit: 'ms', max: 1000 },
   { id: 'U10', what: 'attaching a 48 MB image: long tasks (> 50 ms) while it uploads', value: (r) => r.attachLongTasks, unit: 'tasks', max: 0 },
@@ -83,7 +86,7 @@ export const ui: Scenario = {
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
     try {
       const q = `directory=${encodeURIComponent(dir)}`
-      const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=14&fields=compact`)).json()) as { id: string; title: string }[]
+      const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=15&fields=compact`)).json()) as { id: string; title: string }[]
       const others = roots.filter((s) => s.id !== data.longSession.id)
       const readings = await measureStudioUi(browser, {
         url: studio.url,
@@ -123,12 +126,21 @@ export const ui: Scenario = {
           await waitStudioReady(studio.url, { timeoutMs: 60_000 })
         },
       })
+      const deadStream = await measureDeadStream(browser, {
+        url: studio.url,
+        studioPid: studio.pid,
+        session: { id: others[13]!.id },
+        async promptOpenCode(id, text) {
+          const res = await fetch(`${oc.url}/session/${id}/prompt_async?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ parts: [{ type: 'text', text }] }) })
+          if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}`)
+        },
+      })
       const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
       // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
       const image = join(scratch.root, 'big.png')
       writeFileSync(image, makePng(4000, 4000))
       const attach = await measureAttach(browser, { url: studio.url, sessionId: others[12]!.id, file: image })
-      const all = { ...readings, ...attention, ...attach }
+      const all = { ...readings, ...attention, ...attach, ...deadStream }
       const rows = GOALS.map((g) => {
         const v = g.value(all)
         return [g.id, g.what, `${format(v)} ${g.unit}`, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
