@@ -1,21 +1,12 @@
 // Studio's web UI measured in Chromium on the UI dataset (ui-spec.md F.8): each reading is taken with the
 // page's own clock (performance.now(), whose zero is the navigation's start) or Chromium's counters.
 
-import { gzipSync } from 'node:zlib'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { heapMb, longTasksSince, paintedAt, PROBE_SCRIPT, taskSeconds, type UiBrowser } from './browser.js'
+import { LONG_PAINTED, measureLoads, type LoadReadings } from './studio-load.js'
 
-export interface StudioUiReadings {
-  /** U1: app JS start → first sidebar row painted; directory list answered; rows mounted. */
-  sidebarFirstRowMs: number
-  sidebarListMs: number
-  sidebarRows: number
-  /** U2: navigation start → the newest message of the long session painted. */
-  openColdMs: number
-  openWarmMs: number
-  firstPageBytes: number
+/** What one open long session shows: its memory, switching, streaming, DOM size and idle CPU. */
+export interface SessionReadings {
   /** For the side-by-side columns: heap and whole-document elements right after the warm open. */
   heapAfterOpenMb: number
   documentNodes: number
@@ -31,10 +22,11 @@ export interface StudioUiReadings {
   timelineNodes: number
   timelineNodesAfterScroll: number
   idleCpuPercent: number
-  /** U11: JS the chat route loads, gzipped; navigation start → composer usable. */
-  chatJsGzipKb: number
-  interactiveMs: number
+  /** The same with the composer focused: Chromium then repaints the blinking caret twice a second. */
+  idleCpuFocusedPercent: number
 }
+
+export type StudioUiReadings = LoadReadings & SessionReadings
 
 export interface StudioUiInput {
   url: string
@@ -46,50 +38,22 @@ export interface StudioUiInput {
   /** Starts a reply that streams about 50 deltas a second into the long session; resolves when sent. */
   startStream(): Promise<void>
   streamSeconds: number
+  /** How many first visits U1, U2 and U11 are the medians of. */
+  loadRuns: number
 }
 
-const SIDEBAR_ROW = "document.querySelector('nav.sidebar .row') !== null"
-const TIMELINE = "document.querySelector('[data-testid=timeline]')"
+/** Switches measured (U3): the median is reported. */
+export const SWITCHES = 5
 
 export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput): Promise<StudioUiReadings> {
+  const loads = await measureLoads(browser, input, input.loadRuns)
   const context = await browser.context()
   await context.addInitScript(PROBE_SCRIPT)
   try {
-    // U1 and U11 on a first visit to the home screen.
-    const home = await context.newPage()
-    await home.goto(`${input.url}/`)
-    const firstRow = await paintedAt(home, SIDEBAR_ROW)
-    const appJsStart = await home.evaluate(() => {
-      const js = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.js')) as PerformanceResourceTiming[]
-      return js.length > 0 ? Math.min(...js.map((e) => e.responseEnd)) : 0
-    })
-    const sidebarList = await home.evaluate(() => {
-      const lists = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/api/session?'))
-      return lists.length > 0 ? Math.min(...lists.map((e) => e.responseEnd)) : Number.NaN
-    })
-    const sidebarRows = await home.evaluate(() => document.querySelectorAll('nav.sidebar .vrow').length)
-    await home.close()
-
-    // U2 cold (first open of the session in this browser) and U11's reading of the chat route.
-    const cold = await context.newPage()
-    await cold.goto(`${input.url}/session/${input.longSession.id}`)
-    const openCold = await paintedAt(cold, `${TIMELINE}?.textContent.includes(${JSON.stringify(input.longSession.marker)})`)
-    const interactive = await paintedAt(cold, "document.querySelector('#composer-input') !== null && !document.querySelector('#composer-input').disabled")
-    const { jsFiles, pageBytes } = await cold.evaluate(() => {
-      const all = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
-      const page = all.find((e) => /\/message\?/.test(e.name))
-      return {
-        jsFiles: all.filter((e) => new URL(e.name).pathname.endsWith('.js')).map((e) => new URL(e.name).pathname),
-        pageBytes: page ? page.encodedBodySize || page.transferSize : Number.NaN,
-      }
-    })
-    const chatJsGzip = jsFiles.reduce((n, path) => n + gzipSync(readFileSync(join(input.distDir, path))).length, 0)
-    await cold.close()
-
-    // U2 warm: the same screen again (assets cached, Studio warm).
+    // The long session open in a page the rest is measured in (U2's own readings are the loads' above).
     const page = await context.newPage()
     await page.goto(`${input.url}/session/${input.longSession.id}`)
-    const openWarm = await paintedAt(page, `${TIMELINE}?.textContent.includes(${JSON.stringify(input.longSession.marker)})`)
+    await paintedAt(page, LONG_PAINTED(input.longSession.marker))
     // attached only now: a DevTools session on the page while it loads slows the load itself
     const cdp = await context.newCDPSession(page)
     await cdp.send('Performance.enable')
@@ -98,20 +62,31 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
     const heapAfterOpen = await heapMb(cdp)
     const documentNodes = await page.evaluate(() => document.querySelectorAll('*').length)
 
-    // U3: to another session and back (the long one is loaded: no refetch of its history).
-    await openByRoute(page, input.otherSession)
-    const t0 = await page.evaluate(() => performance.now())
-    await page.evaluate((id) => {
-      history.pushState(history.state, '', `/session/${id}`)
-      dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
-    }, input.longSession.id)
-    const back = await paintedAt(page, `${TIMELINE}?.textContent.includes(${JSON.stringify(input.longSession.marker)})`)
-    const switchMs = back - t0
+    // U3: to another session and back (the long one is loaded: no refetch of its history), a few times.
+    const switches: number[] = []
+    for (let i = 0; i < SWITCHES; i++) {
+      await openByRoute(page, input.otherSession)
+      const t0 = await page.evaluate(() => performance.now())
+      await page.evaluate((id) => {
+        history.pushState(history.state, '', `/session/${id}`)
+        dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
+      }, input.longSession.id)
+      switches.push((await paintedAt(page, LONG_PAINTED(input.longSession.marker))) - t0)
+    }
+    const switchMs = switches.sort((a, b) => a - b)[Math.floor(SWITCHES / 2)]!
+    loads.ranges.switchMs = [switches[0]!, switches[SWITCHES - 1]!]
 
-    // U6: idle CPU over 5 s with the long session open.
-    const busy0 = await taskSeconds(cdp)
-    await page.waitForTimeout(5000)
-    const idleCpu = ((await taskSeconds(cdp)) - busy0) / 5
+    // U6: idle CPU over 5 s with the long session open: the app's own (nothing focused), then with the
+    // composer focused, where Chromium repaints its blinking caret (not the app's doing, shown apart).
+    const idleShare = async () => {
+      const busy0 = await taskSeconds(cdp)
+      await page.waitForTimeout(5000)
+      return ((await taskSeconds(cdp)) - busy0) / 5
+    }
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    const idleCpu = await idleShare()
+    await page.focus('#composer-input')
+    const idleCpuFocused = await idleShare()
 
     // U4: a reply streaming into the open long session.
     const since = await page.evaluate(() => performance.now())
@@ -142,12 +117,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
     const heap = await heapMb(cdp)
 
     return {
-      sidebarFirstRowMs: firstRow - appJsStart,
-      sidebarListMs: sidebarList,
-      sidebarRows,
-      openColdMs: openCold,
-      openWarmMs: openWarm,
-      firstPageBytes: pageBytes,
+      ...loads,
       heapAfterOpenMb: heapAfterOpen,
       documentNodes,
       switchMs,
@@ -158,8 +128,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
       timelineNodes,
       timelineNodesAfterScroll,
       idleCpuPercent: idleCpu * 100,
-      chatJsGzipKb: chatJsGzip / 1024,
-      interactiveMs: interactive,
+      idleCpuFocusedPercent: idleCpuFocused * 100,
     }
   } finally {
     await context.close()

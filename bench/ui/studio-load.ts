@@ -1,0 +1,111 @@
+// The first-visit readings of Studio's UI (ui-spec.md F.8 U1, U2, U11), each taken `runs` times in fresh
+// browser contexts (empty cache and storage) and reported as medians with their range: one page load on
+// a 2-core machine shared with OpenCode and Studio varies by ±30 %.
+
+import { gzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
+
+export interface LoadReadings {
+  /** U1: the app's JS starts running → first sidebar row painted. */
+  sidebarFirstRowMs: number
+  /** U1: the same from navigation start (for the side-by-side with OpenCode's app). */
+  sidebarFirstRowNavMs: number
+  /** U1: navigation start → the first directory's authoritative list in the page. */
+  sidebarListMs: number
+  sidebarRows: number
+  /** U2: navigation start → the newest message of the long session painted, cold and warm. */
+  openColdMs: number
+  openWarmMs: number
+  firstPageBytes: number
+  /** U11: JS the chat route loads, gzipped; navigation start → composer usable. */
+  chatJsGzipKb: number
+  interactiveMs: number
+  /** Each median's [lowest, highest] over the runs (and of other medians: U3's switches). */
+  ranges: Partial<Record<string, [number, number]>>
+  runs: number
+}
+
+export interface LoadInput {
+  url: string
+  distDir: string
+  longSession: { id: string; marker: string }
+}
+
+const SIDEBAR_ROW = "document.querySelector('nav.sidebar .row') !== null"
+export const LONG_PAINTED = (marker: string) => `document.querySelector('[data-testid=timeline]')?.textContent.includes(${JSON.stringify(marker)})`
+const INTERACTIVE = "document.querySelector('#composer-input') !== null && !document.querySelector('#composer-input').disabled"
+
+/** Where an answer came from: embedded in index.html (then it arrived with the page) or fetched. */
+const ANSWER_TIMING = `(prefix) => {
+  const boot = document.getElementById('studio-boot')
+  const embedded = boot ? Object.entries(JSON.parse(boot.textContent)).filter(([p]) => p.startsWith(prefix)) : []
+  if (embedded.length > 0) return { at: performance.getEntriesByType('navigation')[0].responseEnd, bytes: embedded[0][1].body.length }
+  const fetched = performance.getEntriesByType('resource').filter((e) => { const u = new URL(e.name); return (u.pathname + u.search).startsWith(prefix) })
+  return fetched.length > 0 ? { at: Math.min(...fetched.map((e) => e.responseEnd)), bytes: fetched[0].encodedBodySize || fetched[0].transferSize } : { at: NaN, bytes: NaN }
+}`
+
+export async function measureLoads(browser: UiBrowser, input: LoadInput, runs: number): Promise<LoadReadings> {
+  const samples: Array<Omit<LoadReadings, 'ranges' | 'runs'>> = []
+  for (let i = 0; i < runs; i++) samples.push(await measureOnce(browser, input))
+  const out = { ranges: {}, runs } as LoadReadings
+  for (const key of Object.keys(samples[0]!) as Array<keyof Omit<LoadReadings, 'ranges' | 'runs'>>) {
+    const values = samples.map((s) => s[key]).sort((a, b) => a - b)
+    out[key] = values[Math.floor(values.length / 2)]!
+    out.ranges[key] = [values[0]!, values[values.length - 1]!]
+  }
+  return out
+}
+
+async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<LoadReadings, 'ranges' | 'runs'>> {
+  const context = await browser.context()
+  await context.addInitScript(PROBE_SCRIPT)
+  try {
+    // U1 on a first visit to the home screen
+    const home = await context.newPage()
+    await home.goto(`${input.url}/`)
+    const firstRow = await paintedAt(home, SIDEBAR_ROW)
+    const jsStart = (await home.evaluate(`(performance.getEntriesByName('studio:js-start')[0] || { startTime: NaN }).startTime`)) as number
+    const list = (await home.evaluate(`(${ANSWER_TIMING})('/api/session?')`)) as { at: number }
+    const sidebarRows = await home.evaluate(() => document.querySelectorAll('nav.sidebar .vrow').length)
+    await home.close()
+
+    // U2 cold (first open of the session in this browser), U11 on the chat route
+    const cold = await context.newPage()
+    await cold.goto(`${input.url}/session/${input.longSession.id}`)
+    const openCold = await paintedAt(cold, LONG_PAINTED(input.longSession.marker))
+    const interactive = await paintedAt(cold, INTERACTIVE)
+    const page = (await cold.evaluate(`(${ANSWER_TIMING})('/api/session/${input.longSession.id}/message?')`)) as { bytes: number }
+    const jsGzip = await chatJsGzip(cold, input.distDir)
+    await cold.close()
+
+    // U2 warm: the same screen again (assets cached, Studio warm)
+    const warm = await context.newPage()
+    await warm.goto(`${input.url}/session/${input.longSession.id}`)
+    const openWarm = await paintedAt(warm, LONG_PAINTED(input.longSession.marker))
+    await warm.close()
+
+    return {
+      sidebarFirstRowMs: firstRow - jsStart,
+      sidebarFirstRowNavMs: firstRow,
+      sidebarListMs: list.at,
+      sidebarRows,
+      openColdMs: openCold,
+      openWarmMs: openWarm,
+      firstPageBytes: page.bytes,
+      chatJsGzipKb: jsGzip / 1024,
+      interactiveMs: interactive,
+    }
+  } finally {
+    await context.close()
+  }
+}
+
+async function chatJsGzip(page: Page, distDir: string): Promise<number> {
+  const files = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js')),
+  )
+  return files.reduce((n, path) => n + gzipSync(readFileSync(join(distDir, path))).length, 0)
+}
