@@ -1,7 +1,8 @@
 // Serves the built web UI (web/dist) at `/`: hashed files under /assets/ are cached for a year
 // (immutable), every other GET that is not Studio's or OpenCode's answers index.html, never cached, so
 // deep links like /session/<id> reload into the same screen (history-mode fallback). Nothing is read at
-// start-up: the index is read on first use, so start-up time does not change.
+// start-up: the index is read on first use, so start-up time does not change. Each index.html carries
+// the first screen's data where its marker is (boot-data.ts).
 
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
