@@ -29,7 +29,7 @@ beforeEach(async () => {
   })
   app.get('/api/session/status', async () => ({}))
   app.get('/api/session', async (request, reply) => {
-    reply.header('x-opencode-studio-seq', '42')
+    reply.header('x-opencode-studio-seq', '42').header('x-next-cursor', 'c1')
     const q = request.query as { directory: string }
     return { sessions: [{ id: `ses_${q.directory}`, title: TITLE }], total: 1, hasMore: false }
   })
@@ -43,7 +43,7 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function boot(html: string): Record<string, { status: number; seq: string | null; body: string }> {
+function boot(html: string): Record<string, { status: number; headers: Record<string, string>; body: string }> {
   const m = /<script type="application\/json" id="studio-boot">(.*?)<\/script>/s.exec(html)
   if (!m) throw new Error('no boot block')
   return JSON.parse(m[1]!)
@@ -57,8 +57,8 @@ describe('index.html with the first screen embedded', () => {
     expect(Object.keys(answers).sort()).toEqual(
       ['/health', '/api/opencode-studio/directories', '/api/session/status?local=true', sidebarPagePath('/w/a'), sidebarPagePath('/w/b c')].sort(),
     )
-    expect(answers['/api/opencode-studio/directories']!.seq).toBe('41')
-    expect(answers[sidebarPagePath('/w/b c')]!.seq).toBe('42')
+    expect(answers['/api/opencode-studio/directories']!.headers['x-opencode-studio-seq']).toBe('41')
+    expect(answers[sidebarPagePath('/w/b c')]!.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'x-opencode-studio-seq': '42', 'x-next-cursor': 'c1' })
     expect(JSON.parse(answers[sidebarPagePath('/w/a')]!.body).sessions[0].title).toBe(TITLE)
     expect(sidebarPagePath('/w/b c')).toBe('/api/session?directory=%2Fw%2Fb+c&roots=true&includeChildren=true&limit=50&offset=0&includeTotal=true')
     expect(res.body).not.toContain('<!--studio-boot-->')

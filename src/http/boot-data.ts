@@ -16,8 +16,8 @@ const PASSED_HEADERS = ['host', 'cookie', 'authorization'] as const
 
 export interface BootAnswer {
   status: number
-  /** Studio's x-opencode-studio-seq of the answer: the app resumes the stream from the oldest. */
-  seq: string | null
+  /** The answer's own headers the app reads (Studio's seq, the next-page cursor, ...): every x- one. */
+  headers: Record<string, string>
   body: string
 }
 
@@ -55,8 +55,9 @@ export async function collectBootAnswers(app: FastifyInstance, request: FastifyR
   const get = async (path: string): Promise<BootAnswer | null> => {
     const res = await app.inject({ method: 'GET', url: path, headers })
     if (res.statusCode !== 200 || !String(res.headers['content-type'] ?? '').startsWith('application/json')) return null
-    const seq = res.headers['x-opencode-studio-seq']
-    const answer = { status: 200, seq: typeof seq === 'string' ? seq : null, body: res.body }
+    const kept: Record<string, string> = { 'content-type': String(res.headers['content-type']) }
+    for (const [name, value] of Object.entries(res.headers)) if (name.startsWith('x-') && name !== 'x-request-id' && typeof value === 'string') kept[name] = value
+    const answer = { status: 200, headers: kept, body: res.body }
     if (open) answers.set(path, answer)
     return answer
   }
