@@ -169,6 +169,19 @@ describe('chat', () => {
     expect(await page.locator('[data-kind="question"]').count()).toBe(0)
   })
 
+  it('renders markdown with raw HTML inert: no script runs, no handler is kept, links open apart', async () => {
+    await newSessionInProject(page)
+    await send(page, 'See [the docs](https://example.com/docs) <img src="x" onerror="window.__pwned=1"> <script>window.__pwned=2</script> **bold**')
+    const link = page.getByTestId('timeline').locator('a[href="https://example.com/docs"]').first()
+    await link.waitFor({ timeout: 45_000 }) // the worker's HTML, sanitized, is in
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer')
+    await lastAssistant(page).locator('.meta').waitFor({ timeout: 45_000 })
+    const timeline = page.getByTestId('timeline')
+    expect(await timeline.locator('strong', { hasText: 'bold' }).count()).toBeGreaterThan(0)
+    expect(await timeline.locator('script, [onerror]').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+  })
+
   it('stops a slow reply and marks it stopped', async () => {
     await newSessionInProject(page)
     await send(page, 'slow one [[delay:700]] [[chunks:40]]')

@@ -1,9 +1,10 @@
 // Markdown to safe HTML for the page. Parsing and highlighting run in a worker (markdown.worker.ts); the
 // page only sanitizes the answer with DOMPurify (it needs a DOM) and caches it. A text is shown plain
-// until its HTML is back. Finished renderings are cached by key, a bounded map; a rendering whose code
+// until its HTML is back (DOMPurify itself is a chunk of its own, loaded with the first text: no first
+// paint waits for its code). Finished renderings are cached by key, a bounded map; a rendering whose code
 // waited for its language is redone when `highlighterVersion` moves. Without workers it renders here.
 
-import DOMPurify from 'dompurify'
+import type { DOMPurify } from 'dompurify'
 import { shallowRef } from 'vue'
 import type { Unsafe } from './markdown-core'
 
@@ -15,9 +16,16 @@ export interface Rendered {
 /** Bumped whenever a highlighting language arrives. */
 export const highlighterVersion = shallowRef(0)
 
-DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-  if (node.tagName === 'A') node.setAttribute('rel', 'noopener noreferrer')
-})
+let purifier: Promise<DOMPurify> | null = null
+function purify(): Promise<DOMPurify> {
+  purifier ??= import('dompurify').then(({ default: purify }) => {
+    purify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.tagName === 'A') node.setAttribute('rel', 'noopener noreferrer')
+    })
+    return purify
+  })
+  return purifier
+}
 
 const cache = new Map<string, string>()
 const MAX_CACHE = 400
@@ -59,8 +67,8 @@ async function unsafeHtml(text: string): Promise<Unsafe> {
 // started with the chat's code, so the worker's own script loads while the first page of messages does
 worker = startWorker()
 
-function sanitize(html: string): string {
-  return DOMPurify.sanitize(html, { ADD_ATTR: ['target'], FORBID_TAGS: ['style', 'form', 'input'] })
+async function sanitize(html: string): Promise<string> {
+  return (await purify()).sanitize(html, { ADD_ATTR: ['target'], FORBID_TAGS: ['style', 'form', 'input'] })
 }
 
 /** A finished rendering of `key`, if one is cached. */
@@ -71,8 +79,9 @@ export function cachedMarkdown(key: string | undefined): string | undefined {
 export async function renderMarkdown(text: string, key?: string): Promise<Rendered> {
   const hit = cachedMarkdown(key)
   if (hit !== undefined) return { html: hit, pending: false }
+  void purify() // its code loads while the worker parses
   const out = await unsafeHtml(text)
-  const html = sanitize(out.html)
+  const html = await sanitize(out.html)
   // only finished renderings are kept: a pending one is redone once its language is in
   if (key && !out.pending) {
     if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!)
