@@ -25,6 +25,8 @@ const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 const STREAM_SECONDS = Number(process.env.UI_STREAM_SECONDS ?? 10)
 /** The mock waits this long before each chunk: 50 deltas a second (F.8 U4). */
 const DELTA_MS = 20
+/** What the streamed reply's text contains: the mock echoes the prompt. */
+const STREAM_REPLY = 'ECHO: stream a long answer'
 
 interface Goal {
   id: string
@@ -93,14 +95,8 @@ export const ui: Scenario = {
         moreSessions: others.slice(1, 11).map((s) => s.id),
         streamSeconds: STREAM_SECONDS,
         async startStream() {
-          const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
           await waitStudioReady(studio.url)
-          const res = await fetch(`${studio.url}/api/session/${data.longSession.id}/prompt_async?${q}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ parts: [{ type: 'text', text: `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]]` }] }),
-          })
-          if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+          await streamInto(`${studio.url}/api`, data.longSession.id, dir)
         },
       })
       const api = (path: string, init?: RequestInit) => fetch(`${studio.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } })
@@ -123,7 +119,16 @@ export const ui: Scenario = {
           await waitStudioReady(studio.url, { timeoutMs: 60_000 })
         },
       })
-      const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
+      const theirs = await measureOpenCodeUi(browser, {
+        url: oc.url,
+        directory: dir,
+        longSession: { id: data.longSession.id, marker },
+        otherSession: others[0]!,
+        streamSeconds: STREAM_SECONDS,
+        replyText: STREAM_REPLY,
+        // the same reply into the same session as Studio's, straight to OpenCode
+        startStream: () => streamInto(oc.url, data.longSession.id, dir),
+      })
       // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
       const image = join(scratch.root, 'big.png')
       writeFileSync(image, makePng(4000, 4000))
@@ -147,7 +152,10 @@ export const ui: Scenario = {
         '',
         table(['measure', 'Studio', "OpenCode's web app", 'OpenCode ÷ Studio', 'goal', 'verdict'], sideBySide(readings, theirs)),
         '',
-        "Not compared yet: the sidebar at 10,000 sessions (OpenCode's home lists projects first), switching, and frame time while streaming.",
+        "OpenCode's app has no session sidebar: its home screen lists the recent sessions (64 at most) of the projects the user " +
+          'has added, after fetching all sessions of the server; its row is read with the long session\'s directory added as a ' +
+          "project, on a first visit like Studio's. Both apps switch through their router (history.pushState + popstate); the " +
+          "long session is a subagent (child) session, so OpenCode's tab would open its parent instead.",
       ].join('\n')
     } finally {
       await browser.close()
@@ -159,6 +167,27 @@ export const ui: Scenario = {
   },
 }
 
+/**
+ * Starts a reply of about 50 deltas a second into `sessionId` through `base` (OpenCode, or Studio's /api)
+ * once the session is idle (a reply still running would make prompt_async queue behind it).
+ */
+async function streamInto(base: string, sessionId: string, directory: string): Promise<void> {
+  const q = `directory=${encodeURIComponent(directory)}`
+  for (let i = 0; ; i++) {
+    const status = (await (await fetch(`${base}/session/status?${q}`)).json()) as Record<string, { type: string }>
+    if ((status[sessionId]?.type ?? 'idle') === 'idle') break
+    if (i > 600) throw new Error(`session ${sessionId} still busy after 60 s`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
+  const res = await fetch(`${base}/session/${sessionId}/prompt_async?${q}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ parts: [{ type: 'text', text: `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]]` }] }),
+  })
+  if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+}
+
 function format(v: number): string {
   if (!Number.isFinite(v)) return 'n/a'
   return v >= 100 ? v.toFixed(0) : v.toFixed(1)
@@ -168,12 +197,19 @@ function format(v: number): string {
 function sideBySide(ours: StudioUiReadings, theirs: OpenCodeUiReadings): string[][] {
   const row = (what: string, a: number, b: number, unit: string, goal: number | null): string[] => {
     const ratio = b / a
-    return [what, `${format(a)} ${unit}`, `${format(b)} ${unit}`, `×${ratio.toFixed(1)}`, goal === null ? '' : `≥ ×${goal}`, goal === null ? '' : ratio >= goal ? 'met' : '**not met**']
+    // no ratio to a zero (no long task at all) or to a reading that failed
+    const times = Number.isFinite(ratio) ? `×${ratio.toFixed(1)}` : '—'
+    return [what, `${format(a)} ${unit}`, `${format(b)} ${unit}`, times, goal === null ? '' : `≥ ×${goal}`, goal === null ? '' : ratio >= goal ? 'met' : '**not met**']
   }
   return [
     row('open the 2,000-message session, newest message painted (cold)', ours.openColdMs, theirs.openColdMs, 'ms', 3),
     row('the same, warm', ours.openWarmMs, theirs.openWarmMs, 'ms', 3),
     row('JS heap after opening it', ours.heapAfterOpenMb, theirs.heapMb, 'MB', 3),
     row('elements in the document after opening it', ours.documentNodes, theirs.documentNodes, '', null),
+    row('session list at 10,000 sessions: navigation start → first session row painted', ours.sidebarFirstRowNavMs, theirs.homeFirstRowMs, 'ms', null),
+    row('switch back to the open long session, newest message painted', ours.switchMs, theirs.switchMs, 'ms', null),
+    row(`streaming ${1000 / DELTA_MS} deltas/s into it: frame interval p95`, ours.streamFrameP95Ms, theirs.streamFrameP95Ms, 'ms', null),
+    row('the same: long tasks (> 50 ms)', ours.streamLongTasks, theirs.streamLongTasks, 'tasks', null),
+    row('the same: longest task', ours.streamLongestTaskMs, theirs.streamLongestTaskMs, 'ms', null),
   ]
 }

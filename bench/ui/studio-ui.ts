@@ -10,6 +10,8 @@ import { heapMb, longTasksSince, paintedAt, PROBE_SCRIPT, taskSeconds, type UiBr
 export interface StudioUiReadings {
   /** U1: app JS start → first sidebar row painted; directory list answered; rows mounted. */
   sidebarFirstRowMs: number
+  /** The same first row from navigation start, as OpenCode's app is read (bench/ui/opencode-ui-home.ts). */
+  sidebarFirstRowNavMs: number
   sidebarListMs: number
   sidebarRows: number
   /** U2: navigation start → the newest message of the long session painted. */
@@ -143,6 +145,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
 
     return {
       sidebarFirstRowMs: firstRow - appJsStart,
+      sidebarFirstRowNavMs: firstRow,
       sidebarListMs: sidebarList,
       sidebarRows,
       openColdMs: openCold,
