@@ -73,9 +73,11 @@ export const ui: Scenario = {
     const scratch = createScratch({ llmBaseUrl: mock.baseUrl, prefix: 'ocs-ui-bench-' })
     installUiDataDir(data, scratch)
     const dir = data.longSession.directory
-    // bash asks first, so a permission request can be measured (U8)
+    // bash asks first, so a permission request can be measured (U8); no auto-compaction: the mock counts the
+    // long session's 10 MB of history as a context overflow, and compacting after the first reply into it
+    // would leave Studio's stream and OpenCode's app's (the second) different work
     const config = JSON.parse(readFileSync(scratch.configFile, 'utf8'))
-    writeFileSync(scratch.configFile, JSON.stringify({ ...config, permission: { ...config.permission, bash: 'ask' } }, null, 2))
+    writeFileSync(scratch.configFile, JSON.stringify({ ...config, permission: { ...config.permission, bash: 'ask' }, compaction: { auto: false } }, null, 2))
     let oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir })
     const studio = await startStudioChild({
       env: scratch.env,
@@ -83,6 +85,8 @@ export const ui: Scenario = {
     })
     const browser = await launchUiBrowser()
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
+    /** Prompt → first delta of each streamed reply (ms): frames of that wait are in the stream readings too. */
+    const firstDelta = { studio: Number.NaN, opencode: Number.NaN }
     try {
       const q = `directory=${encodeURIComponent(dir)}`
       const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=14&fields=compact`)).json()) as { id: string; title: string }[]
@@ -96,7 +100,7 @@ export const ui: Scenario = {
         streamSeconds: STREAM_SECONDS,
         async startStream() {
           await waitStudioReady(studio.url)
-          await streamInto(`${studio.url}/api`, data.longSession.id, dir)
+          firstDelta.studio = await streamInto(`${studio.url}/api`, oc.url, data.longSession.id, dir)
         },
       })
       const api = (path: string, init?: RequestInit) => fetch(`${studio.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } })
@@ -127,7 +131,9 @@ export const ui: Scenario = {
         streamSeconds: STREAM_SECONDS,
         replyText: STREAM_REPLY,
         // the same reply into the same session as Studio's, straight to OpenCode
-        startStream: () => streamInto(oc.url, data.longSession.id, dir),
+        startStream: async () => {
+          firstDelta.opencode = await streamInto(oc.url, oc.url, data.longSession.id, dir)
+        },
       })
       // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
       const image = join(scratch.root, 'big.png')
@@ -141,7 +147,9 @@ export const ui: Scenario = {
       return [
         '## UI (`npm run bench -- ui`)',
         '',
-        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · one run · the reply streamed for ${STREAM_SECONDS} s`,
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · one run · the reply streamed for ${STREAM_SECONDS} s; ` +
+          `frames are watched from the prompt to ${STREAM_SECONDS} s after the reply's first delta, which came ` +
+          `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
@@ -168,24 +176,41 @@ export const ui: Scenario = {
 }
 
 /**
- * Starts a reply of about 50 deltas a second into `sessionId` through `base` (OpenCode, or Studio's /api)
- * once the session is idle (a reply still running would make prompt_async queue behind it).
+ * Starts a reply of about 50 deltas a second into `sessionId`, posted through `via` (OpenCode, or Studio's
+ * /api), and resolves when its first delta has reached OpenCode: the long session's history takes OpenCode
+ * seconds to send upstream, so the watch of `streamSeconds` that follows covers the streaming, however long that
+ * wait (resolves with it, in ms).
  */
-async function streamInto(base: string, sessionId: string, directory: string): Promise<void> {
+async function streamInto(via: string, opencode: string, sessionId: string, directory: string): Promise<number> {
   const q = `directory=${encodeURIComponent(directory)}`
-  for (let i = 0; ; i++) {
-    const status = (await (await fetch(`${base}/session/status?${q}`)).json()) as Record<string, { type: string }>
-    if ((status[sessionId]?.type ?? 'idle') === 'idle') break
-    if (i > 600) throw new Error(`session ${sessionId} still busy after 60 s`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  const get = async <T>(path: string): Promise<T> => (await fetch(`${opencode}${path}`)).json() as Promise<T>
+  const newest = async () => (await get<{ info: { id: string; role: string }; parts: { type: string; text?: string }[] }[]>(`/session/${sessionId}/message?limit=1&${q}`))[0]
+  // a reply still running would make this one queue behind it
+  await until(async () => ((await get<Record<string, { type: string }>>(`/session/status?${q}`))[sessionId]?.type ?? 'idle') === 'idle', 'the session to be idle')
+  const before = (await newest())?.info.id
   const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
-  const res = await fetch(`${base}/session/${sessionId}/prompt_async?${q}`, {
+  // [[long]]: without it the mock's answer is its ~70-character echo, a few dozen deltas (about 1.5 s) however
+  // many chunks are asked for; 4 characters a delta, about a token
+  const text = `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]] [[long:${chunks * 4}]]`
+  const sent = Date.now()
+  const res = await fetch(`${via}/session/${sessionId}/prompt_async?${q}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts: [{ type: 'text', text: `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]]` }] }),
+    body: JSON.stringify({ parts: [{ type: 'text', text }] }),
   })
   if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+  await until(async () => {
+    const m = await newest()
+    return m !== undefined && m.info.id !== before && m.info.role === 'assistant' && m.parts.some((p) => p.type === 'text' && (p.text ?? '') !== '')
+  }, 'the first delta of the reply')
+  return Date.now() - sent
+}
+
+async function until(ok: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await ok()); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
 
 function format(v: number): string {

@@ -11,10 +11,10 @@ export interface OpenCodeStreamReadings {
 }
 
 export interface OpenCodeStreamInput {
-  /** Starts the reply (about 50 deltas a second) once the session is idle; resolves when sent. */
+  /** Starts the reply (about 50 deltas a second) once the session is idle; resolves once its first delta has reached OpenCode. */
   startStream(): Promise<void>
   streamSeconds: number
-  /** Text the streamed reply contains: proves the app painted it, so the frames were not idle ones. */
+  /** Text the streamed reply contains (so may earlier replies): one more of it proves the app painted this one. */
   replyText: string
 }
 
@@ -22,12 +22,14 @@ type Probe = { __uiProbe: { startFrames(): void; stopFrames(): number[] } }
 
 /** `page` shows the session the reply goes to, with PROBE_SCRIPT installed (bench/ui/browser.ts). */
 export async function measureOpenCodeStream(page: Page, input: OpenCodeStreamInput): Promise<OpenCodeStreamReadings> {
+  const replies = `document.body.innerText.split(${JSON.stringify(input.replyText)}).length`
+  const before = (await page.evaluate(replies)) as number
   const since = await page.evaluate(() => performance.now())
   await page.evaluate(() => (window as unknown as Probe).__uiProbe.startFrames())
   await input.startStream()
   await page.waitForTimeout(input.streamSeconds * 1000)
   const frames = await page.evaluate(() => (window as unknown as Probe).__uiProbe.stopFrames())
   const long = await longTasksSince(page, since)
-  await paintedAt(page, `document.body.innerText.includes(${JSON.stringify(input.replyText)})`, 30_000)
+  await paintedAt(page, `${replies} > ${before}`, 30_000)
   return { streamFrameP95Ms: frameIntervalP95(frames), streamLongTasks: long.count, streamLongestTaskMs: long.longestMs }
 }
