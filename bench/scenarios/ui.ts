@@ -14,6 +14,7 @@ import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
 import type { Scenario } from '../context.js'
 import { table } from '../results-file.js'
 import { launchUiBrowser } from '../ui/browser.js'
+import { dropReplies, streamReply } from '../ui/reply-stream.js'
 import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
 import { measureAttach, type AttachReadings } from '../ui/studio-attach.js'
 import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
@@ -87,6 +88,7 @@ export const ui: Scenario = {
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
     /** Prompt → first delta of each streamed reply (ms): frames of that wait are in the stream readings too. */
     const firstDelta = { studio: Number.NaN, opencode: Number.NaN }
+    const long = () => ({ opencode: oc.url, sessionId: data.longSession.id, directory: dir })
     try {
       const q = `directory=${encodeURIComponent(dir)}`
       const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=14&fields=compact`)).json()) as { id: string; title: string }[]
@@ -100,7 +102,7 @@ export const ui: Scenario = {
         streamSeconds: STREAM_SECONDS,
         async startStream() {
           await waitStudioReady(studio.url)
-          firstDelta.studio = await streamInto(`${studio.url}/api`, oc.url, data.longSession.id, dir)
+          firstDelta.studio = await streamReply(`${studio.url}/api`, long(), STREAM_SECONDS, DELTA_MS)
         },
       })
       const api = (path: string, init?: RequestInit) => fetch(`${studio.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } })
@@ -123,6 +125,8 @@ export const ui: Scenario = {
           await waitStudioReady(studio.url, { timeoutMs: 60_000 })
         },
       })
+      // OpenCode's app opens the long session as Studio's UI did: without Studio's streamed reply
+      await dropReplies(long(), new Set(data.longSession.messageIds))
       const theirs = await measureOpenCodeUi(browser, {
         url: oc.url,
         directory: dir,
@@ -132,7 +136,7 @@ export const ui: Scenario = {
         replyText: STREAM_REPLY,
         // the same reply into the same session as Studio's, straight to OpenCode
         startStream: async () => {
-          firstDelta.opencode = await streamInto(oc.url, oc.url, data.longSession.id, dir)
+          firstDelta.opencode = await streamReply(oc.url, long(), STREAM_SECONDS, DELTA_MS)
         },
       })
       // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
@@ -173,44 +177,6 @@ export const ui: Scenario = {
       scratch.remove()
     }
   },
-}
-
-/**
- * Starts a reply of about 50 deltas a second into `sessionId`, posted through `via` (OpenCode, or Studio's
- * /api), and resolves when its first delta has reached OpenCode: the long session's history takes OpenCode
- * seconds to send upstream, so the watch of `streamSeconds` that follows covers the streaming, however long that
- * wait (resolves with it, in ms).
- */
-async function streamInto(via: string, opencode: string, sessionId: string, directory: string): Promise<number> {
-  const q = `directory=${encodeURIComponent(directory)}`
-  const get = async <T>(path: string): Promise<T> => (await fetch(`${opencode}${path}`)).json() as Promise<T>
-  const newest = async () => (await get<{ info: { id: string; role: string }; parts: { type: string; text?: string }[] }[]>(`/session/${sessionId}/message?limit=1&${q}`))[0]
-  // a reply still running would make this one queue behind it
-  await until(async () => ((await get<Record<string, { type: string }>>(`/session/status?${q}`))[sessionId]?.type ?? 'idle') === 'idle', 'the session to be idle')
-  const before = (await newest())?.info.id
-  const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
-  // [[long]]: without it the mock's answer is its ~70-character echo, a few dozen deltas (about 1.5 s) however
-  // many chunks are asked for; 4 characters a delta, about a token
-  const text = `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]] [[long:${chunks * 4}]]`
-  const sent = Date.now()
-  const res = await fetch(`${via}/session/${sessionId}/prompt_async?${q}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts: [{ type: 'text', text }] }),
-  })
-  if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
-  await until(async () => {
-    const m = await newest()
-    return m !== undefined && m.info.id !== before && m.info.role === 'assistant' && m.parts.some((p) => p.type === 'text' && (p.text ?? '') !== '')
-  }, 'the first delta of the reply')
-  return Date.now() - sent
-}
-
-async function until(ok: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !(await ok()); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 function format(v: number): string {
