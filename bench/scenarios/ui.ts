@@ -14,6 +14,7 @@ import { startStudioChild, waitStudioReady } from '../../test/support/studio.js'
 import type { Scenario } from '../context.js'
 import { table } from '../results-file.js'
 import { launchUiBrowser } from '../ui/browser.js'
+import { dropReplies, streamReply } from '../ui/reply-stream.js'
 import { measureOpenCodeUi, type OpenCodeUiReadings } from '../ui/opencode-ui.js'
 import { measureAttach, type AttachReadings } from '../ui/studio-attach.js'
 import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
@@ -28,6 +29,8 @@ const STREAM_SECONDS = Number(process.env.UI_STREAM_SECONDS ?? 10)
 const DELTA_MS = 20
 /** First visits U1, U2 and U11 are the medians of (UI_RUNS). */
 const LOAD_RUNS = Number(process.env.UI_RUNS ?? 3)
+/** What the streamed reply's text contains: the mock echoes the prompt. */
+const STREAM_REPLY = 'ECHO: stream a long answer'
 
 interface Goal {
   id: string
@@ -79,9 +82,11 @@ export const ui: Scenario = {
     const scratch = createScratch({ llmBaseUrl: mock.baseUrl, prefix: 'ocs-ui-bench-' })
     installUiDataDir(data, scratch)
     const dir = data.longSession.directory
-    // bash asks first, so a permission request can be measured (U8)
+    // bash asks first, so a permission request can be measured (U8); no auto-compaction: the mock counts the
+    // long session's 10 MB of history as a context overflow, and compacting after the first reply into it
+    // would leave Studio's stream and OpenCode's app's (the second) different work
     const config = JSON.parse(readFileSync(scratch.configFile, 'utf8'))
-    writeFileSync(scratch.configFile, JSON.stringify({ ...config, permission: { ...config.permission, bash: 'ask' } }, null, 2))
+    writeFileSync(scratch.configFile, JSON.stringify({ ...config, permission: { ...config.permission, bash: 'ask' }, compaction: { auto: false } }, null, 2))
     let oc = await startOpenCode({ llmBaseUrl: mock.baseUrl, scratch, cwd: dir })
     const studio = await startStudioChild({
       env: scratch.env,
@@ -89,6 +94,9 @@ export const ui: Scenario = {
     })
     const browser = await launchUiBrowser()
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
+    /** Prompt → first delta of each streamed reply (ms): its long tasks count, its frames do not. */
+    const firstDelta = { studio: Number.NaN, opencode: Number.NaN }
+    const long = () => ({ opencode: oc.url, sessionId: data.longSession.id, directory: dir })
     try {
       const q = `directory=${encodeURIComponent(dir)}`
       const roots = (await (await fetch(`${studio.url}/api/session?${q}&roots=true&limit=15&fields=compact`)).json()) as { id: string; title: string }[]
@@ -102,14 +110,8 @@ export const ui: Scenario = {
         streamSeconds: STREAM_SECONDS,
         loadRuns: LOAD_RUNS,
         async startStream() {
-          const chunks = (STREAM_SECONDS * 1000) / DELTA_MS
           await waitStudioReady(studio.url)
-          const res = await fetch(`${studio.url}/api/session/${data.longSession.id}/prompt_async?${q}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ parts: [{ type: 'text', text: `stream a long answer [[delay:${DELTA_MS}]] [[chunks:${chunks}]]` }] }),
-          })
-          if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+          firstDelta.studio = await streamReply(`${studio.url}/api`, long(), STREAM_SECONDS, DELTA_MS)
         },
       })
       const api = (path: string, init?: RequestInit) => fetch(`${studio.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } })
@@ -141,7 +143,20 @@ export const ui: Scenario = {
           if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}`)
         },
       })
-      const theirs = await measureOpenCodeUi(browser, { url: oc.url, directory: dir, longSession: { id: data.longSession.id, marker } })
+      // OpenCode's app opens the long session as Studio's UI did: without Studio's streamed reply
+      await dropReplies(long(), new Set(data.longSession.messageIds))
+      const theirs = await measureOpenCodeUi(browser, {
+        url: oc.url,
+        directory: dir,
+        longSession: { id: data.longSession.id, marker },
+        otherSession: others[0]!,
+        streamSeconds: STREAM_SECONDS,
+        replyText: STREAM_REPLY,
+        // the same reply into the same session as Studio's, straight to OpenCode
+        startStream: async () => {
+          firstDelta.opencode = await streamReply(oc.url, long(), STREAM_SECONDS, DELTA_MS)
+        },
+      })
       // last: OpenCode goes on digesting the 50 MB image after the prompt is sent
       const image = join(scratch.root, 'big.png')
       writeFileSync(image, makePng(4000, 4000))
@@ -156,7 +171,9 @@ export const ui: Scenario = {
       return [
         '## UI (`npm run bench -- ui`)',
         '',
-        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s`,
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
+          `frames are watched for ${STREAM_SECONDS} s from the reply's first delta, long tasks from the prompt on; the first delta came ` +
+          `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
@@ -169,7 +186,10 @@ export const ui: Scenario = {
         '',
         table(['measure', 'Studio', "OpenCode's web app", 'OpenCode ÷ Studio', 'goal', 'verdict'], sideBySide(readings, theirs)),
         '',
-        "Not compared yet: the sidebar at 10,000 sessions (OpenCode's home lists projects first), switching, and frame time while streaming.",
+        "OpenCode's app has no session sidebar: its home screen lists the recent sessions (64 at most) of the projects the user " +
+          'has added, after fetching all sessions of the server; its row is read with the long session\'s directory added as a ' +
+          "project, on a first visit like Studio's. Both apps switch through their router (history.pushState + popstate); the " +
+          "long session is a subagent (child) session, so OpenCode's tab would open its parent instead.",
       ].join('\n')
     } finally {
       await browser.close()
@@ -190,12 +210,19 @@ function format(v: number): string {
 function sideBySide(ours: StudioUiReadings, theirs: OpenCodeUiReadings): string[][] {
   const row = (what: string, a: number, b: number, unit: string, goal: number | null): string[] => {
     const ratio = b / a
-    return [what, `${format(a)} ${unit}`, `${format(b)} ${unit}`, `×${ratio.toFixed(1)}`, goal === null ? '' : `≥ ×${goal}`, goal === null ? '' : ratio >= goal ? 'met' : '**not met**']
+    // no ratio to a zero (no long task at all) or to a reading that failed
+    const times = Number.isFinite(ratio) ? `×${ratio.toFixed(1)}` : '—'
+    return [what, `${format(a)} ${unit}`, `${format(b)} ${unit}`, times, goal === null ? '' : `≥ ×${goal}`, goal === null ? '' : ratio >= goal ? 'met' : '**not met**']
   }
   return [
     row('open the 2,000-message session, newest message painted (cold)', ours.openColdMs, theirs.openColdMs, 'ms', 3),
     row('the same, warm', ours.openWarmMs, theirs.openWarmMs, 'ms', 3),
     row('JS heap after opening it', ours.heapAfterOpenMb, theirs.heapMb, 'MB', 3),
     row('elements in the document after opening it', ours.documentNodes, theirs.documentNodes, '', null),
+    row('session list at 10,000 sessions: navigation start → first session row painted', ours.sidebarFirstRowNavMs, theirs.homeFirstRowMs, 'ms', null),
+    row('switch back to the open long session, newest message painted', ours.switchMs, theirs.switchMs, 'ms', null),
+    row(`streaming ${1000 / DELTA_MS} deltas/s into it: frame interval p95`, ours.streamFrameP95Ms, theirs.streamFrameP95Ms, 'ms', null),
+    row('the same: long tasks (> 50 ms)', ours.streamLongTasks, theirs.streamLongTasks, 'tasks', null),
+    row('the same: longest task', ours.streamLongestTaskMs, theirs.streamLongestTaskMs, 'ms', null),
   ]
 }

@@ -87,3 +87,11 @@ export async function longTasksSince(page: Page, since: number): Promise<{ count
     return { count: tasks.length, longestMs: tasks.reduce((m, x) => Math.max(m, x.duration), 0) }
   }, since)
 }
+
+/** p95 of the intervals between recorded animation frames (ms): 16.7 when no frame is missed at 60 Hz. */
+export function frameIntervalP95(frames: number[]): number {
+  const intervals = frames.slice(1).map((t, i) => t - frames[i]!)
+  if (intervals.length === 0) return Number.NaN
+  intervals.sort((a, b) => a - b)
+  return intervals[Math.min(intervals.length - 1, Math.ceil(0.95 * intervals.length) - 1)]!
+}

@@ -35,7 +35,7 @@ export interface StudioUiInput {
   /** Another root of the same directory (the switch target) and more sessions to open for the heap reading. */
   otherSession: { id: string; title: string }
   moreSessions: string[]
-  /** Starts a reply that streams about 50 deltas a second into the long session; resolves when sent. */
+  /** Starts a reply that streams about 50 deltas a second into the long session; resolves at its first delta. */
   startStream(): Promise<void>
   streamSeconds: number
   /** How many first visits U1, U2 and U11 are the medians of. */
@@ -90,8 +90,10 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
 
     // U4: a reply streaming into the open long session.
     const since = await page.evaluate(() => performance.now())
-    await page.evaluate(() => (window as unknown as { __uiProbe: { startFrames(): void } }).__uiProbe.startFrames())
     await input.startStream()
+    // frames from the first delta on (OpenCode takes seconds to send the long history upstream before
+    // it); long tasks from the prompt on
+    await page.evaluate(() => (window as unknown as { __uiProbe: { startFrames(): void } }).__uiProbe.startFrames())
     await page.waitForTimeout(input.streamSeconds * 1000)
     const frames = await page.evaluate(() => (window as unknown as { __uiProbe: { stopFrames(): number[] } }).__uiProbe.stopFrames())
     const long = await longTasksSince(page, since)

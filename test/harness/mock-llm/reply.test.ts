@@ -43,6 +43,17 @@ describe('planReply', () => {
     expect(planReply({ messages: [{ role: 'user', content: 'x [[error:503]]' }] })).toEqual({ kind: 'error', status: 503, message: 'mock error 503' })
   })
 
+  it('makes the answer [[long:N]] characters long, the echo then markdown, so [[chunks:N]] deltas carry N / chunks each', () => {
+    const plan = planReply({ messages: [{ role: 'user', content: 'stream [[long:4000]] [[chunks:1000]]' }] })
+    const echo = 'ECHO: stream | parts=string:1 | attachments=0 bytes=0'
+    expect(plan).toMatchObject({ kind: 'text', chunks: 1000 })
+    const text = (plan as { text: string }).text
+    expect(text.startsWith(`${echo}\n\n`)).toBe(true)
+    expect(text.length).toBe(4000)
+    expect(text).toContain('```ts')
+    expect(splitChunks(text, 1000)).toHaveLength(1000)
+  })
+
   it('calls a tool only when tools are offered, then reports the tool result', () => {
     const text = 'run [[tool:bash {"command":"echo hi","description":"x"}]]'
     expect(planReply({ messages: [{ role: 'user', content: text }] }).kind).toBe('text')
