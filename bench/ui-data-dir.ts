@@ -14,7 +14,7 @@ import type { Scratch } from '../test/harness/scratch.js'
 import { seedUiDataset, UI_DATASET, type SeededUiDataset } from './ui-dataset.js'
 
 /** Bump when the dataset's shape or rows change, so a stale cache is rebuilt. */
-const DATASET_VERSION = 1
+const DATASET_VERSION = 2
 /**
  * Outside any git repository (a session's directory inside one would belong to that repository's
  * project, not OpenCode's `global` one the rows name), at a fixed path so the cache is found again.

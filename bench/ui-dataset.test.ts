@@ -16,13 +16,14 @@ describe('seedUiDataset', () => {
   const shape = { ...UI_DATASET, sessions: 500, directories: 20, messages: 200, images: 4, imageBytes: 30_000, bigOutputBytes: 10_000 }
   const seeded = seedUiDataset(db, '/ws', shape, 1_800_000_000_000)
 
-  it('spreads sessions over the directories, a fifth of them children, many across directories', () => {
+  it('spreads sessions over the directories, a fifth of them children (never the long session), many across directories', () => {
     const rows = db.prepare('SELECT id, parent_id, directory FROM session').all() as { id: string; parent_id: string | null; directory: string }[]
     expect(rows).toHaveLength(500)
     expect(new Set(rows.map((r) => r.directory)).size).toBe(20)
     const byId = new Map(rows.map((r) => [r.id, r]))
     const children = rows.filter((r) => r.parent_id !== null)
-    expect(children).toHaveLength(100)
+    expect(children).toHaveLength(99) // every fifth, except the long session (the last), a root
+    expect(children.some((c) => c.id === seeded.longSession.id)).toBe(false)
     expect(children.every((c) => byId.has(c.parent_id!))).toBe(true)
     expect(children.filter((c) => byId.get(c.parent_id!)!.directory !== c.directory).length).toBeGreaterThan(50)
   })

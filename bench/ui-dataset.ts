@@ -89,7 +89,8 @@ export function seedUiDataset(db: Database.Database, workspaceRoot: string, shap
   db.transaction(() => {
     for (let i = 0; i < shape.sessions; i++) {
       const created = i === shape.sessions - 1 ? longCreated : start + i * step
-      const child = i > 0 && i % shape.childEvery === shape.childEvery - 1
+      // the long session is a root, as a person's long session is (OpenCode's app will not prompt a child)
+      const child = i > 0 && i < shape.sessions - 1 && i % shape.childEvery === shape.childEvery - 1
       const parent = child ? sessionIds[pick(i)]! : null
       const directory = i === shape.sessions - 1 ? longDirectory : directories[pick(directories.length)]!
       const id = makeId('ses', created, i, pick)
