@@ -188,8 +188,8 @@ export const ui: Scenario = {
         '',
         "OpenCode's app has no session sidebar: its home screen lists the recent sessions (64 at most) of the projects the user " +
           'has added, after fetching all sessions of the server; its row is read with the long session\'s directory added as a ' +
-          "project, on a first visit like Studio's. Both apps switch through their router (history.pushState + popstate); the " +
-          "long session is a subagent (child) session, so OpenCode's tab would open its parent instead.",
+          "project, on a first visit like Studio's. Both apps switch through their router (history.pushState + popstate). " +
+          `Studio's open, list and switch readings here are the medians of the first table; OpenCode's app's are one run each.`,
       ].join('\n')
     } finally {
       await browser.close()
