@@ -51,6 +51,39 @@ export const PROBE_SCRIPT = `(() => {
   probe.stopFrames = () => { probe.recording = false; return probe.frames }
 })()`
 
+/**
+ * Navigates (or reloads, `url` null) and returns, on the page's clock, the animation frame in which each
+ * predicate first held. The watch is installed before any page script and polls every frame from the
+ * document's first, so a screen painted before the page's load event is timed when it was painted (a
+ * watch started after `goto` would only see it once every resource, lazy chunks and workers included, had
+ * loaded).
+ */
+export async function navigateWatching<K extends string>(page: Page, url: string | null, predicates: Record<K, string>, timeoutMs = 60_000): Promise<Record<K, number>> {
+  const names = Object.keys(predicates) as K[]
+  const token = `w${Math.random().toString(36).slice(2)}`
+  const checks = names.map((n) => `[${JSON.stringify(n)}, () => { try { return Boolean(${predicates[n]}) } catch { return false } }]`).join(',\n')
+  await page.addInitScript(`(() => {
+    const checks = [${checks}]
+    const seen = {}
+    window.__watched = window.__watched || {}
+    window.__watched[${JSON.stringify(token)}] = seen
+    const step = () => {
+      for (const [name, check] of checks) if (!(name in seen) && check()) seen[name] = performance.now()
+      if (Object.keys(seen).length < checks.length && performance.now() < ${timeoutMs}) requestAnimationFrame(step)
+    }
+    requestAnimationFrame(step)
+  })()`)
+  if (url === null) await page.reload({ waitUntil: 'commit' })
+  else await page.goto(url, { waitUntil: 'commit' })
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const seen = (await page.evaluate(`(window.__watched && window.__watched[${JSON.stringify(token)}]) || {}`).catch(() => ({}))) as Record<K, number>
+    if (names.every((n) => n in seen)) return seen
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${names.filter((n) => !(n in seen)).join(', ')}`)
+    await page.waitForTimeout(50)
+  }
+}
+
 /** Waits (polling every animation frame) until `predicate` holds in the page; resolves with performance.now() then. */
 export async function paintedAt(page: Page, predicate: string, timeoutMs = 60_000): Promise<number> {
   // A string, not a function: tsx's name helpers would not exist inside the page.

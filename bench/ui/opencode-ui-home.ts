@@ -2,7 +2,7 @@
 // list (at most 64 rows) of the projects the user has added. To fill it, the app fetches every session
 // of the server (10,000 here, 5,000 a page) on each load and keeps those of added projects.
 
-import { paintedAt, type UiBrowser } from './browser.js'
+import { navigateWatching, type UiBrowser } from './browser.js'
 
 export interface OpenCodeHomeReadings {
   /** Navigation start → first session row of the added project painted on the home screen. */
@@ -23,8 +23,8 @@ export async function measureOpenCodeHome(browser: UiBrowser, input: { url: stri
   await context.addInitScript(`localStorage.setItem('opencode.global.dat:server', ${JSON.stringify(JSON.stringify(server))})`)
   try {
     const page = await context.newPage()
-    await page.goto(`${input.url}/`)
-    return { homeFirstRowMs: await paintedAt(page, `document.querySelector(${JSON.stringify(ROW)}) !== null`, input.timeoutMs) }
+    const { row } = await navigateWatching(page, `${input.url}/`, { row: `document.querySelector(${JSON.stringify(ROW)}) !== null` }, input.timeoutMs)
+    return { homeFirstRowMs: row }
   } finally {
     await context.close()
   }

@@ -6,7 +6,7 @@
 // the text of the newest message, the whole document.
 
 import type { Page } from 'playwright-core'
-import { heapMb, paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
+import { heapMb, navigateWatching, paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
 import { measureOpenCodeHome, type OpenCodeHomeReadings } from './opencode-ui-home.js'
 import { measureOpenCodeStream, type OpenCodeStreamInput, type OpenCodeStreamReadings } from './opencode-ui-stream.js'
 
@@ -41,13 +41,11 @@ export async function measureOpenCodeUi(browser: UiBrowser, input: OpenCodeUiInp
   const marker = `document.body.innerText.includes(${JSON.stringify(input.longSession.marker)})`
   try {
     const cold = await context.newPage()
-    await cold.goto(`${input.url}/${dir}/session/${input.longSession.id}`)
-    const openColdMs = await paintedAt(cold, marker, timeoutMs)
+    const { long: openColdMs } = await navigateWatching(cold, `${input.url}/${dir}/session/${input.longSession.id}`, { long: marker }, timeoutMs)
     await cold.close()
 
     const page = await context.newPage()
-    await page.goto(`${input.url}/${dir}/session/${input.longSession.id}`)
-    const openWarmMs = await paintedAt(page, marker, timeoutMs)
+    const { long: openWarmMs } = await navigateWatching(page, `${input.url}/${dir}/session/${input.longSession.id}`, { long: marker }, timeoutMs)
     const cdp = await context.newCDPSession(page) // after the load, as for Studio's page
     await page.waitForTimeout(1000) // let the app settle before reading its memory
     const heap = await heapMb(cdp)

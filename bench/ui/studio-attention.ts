@@ -3,7 +3,7 @@
 // showing as busy, and how long the UI took to say so.
 
 import type { Page } from 'playwright-core'
-import { paintedAt, type UiBrowser } from './browser.js'
+import { navigateWatching, paintedAt, type UiBrowser } from './browser.js'
 
 export interface AttentionReadings {
   /** U8: `permission.asked` arrived on the page's stream → its card painted. */
@@ -43,10 +43,9 @@ export async function measureAttention(browser: UiBrowser, input: AttentionInput
     await input.prompt(input.session.id, '[[tool:bash {"command":"echo measured","description":"U8"}]]')
     const shownAt = await paintedAt(page, CARD, 60_000)
     const askedAt = await page.evaluate(`(window.__studio.eventLog.find((e) => e[1] === 'permission.asked') || [NaN])[0]`) as number
-    await page.reload()
     let afterReload = Number.NaN
     try {
-      afterReload = await paintedAt(page, CARD, 20_000)
+      afterReload = (await navigateWatching(page, null, { card: CARD }, 20_000)).card
     } catch {
       // never shown: reported as NaN, a failed verdict
     }

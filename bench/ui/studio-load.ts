@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { longTasksSince, paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
+import { longTasksSince, navigateWatching, PROBE_SCRIPT, type UiBrowser } from './browser.js'
 
 export interface LoadReadings {
   /** U1: the app's JS starts running → first sidebar row painted. */
@@ -67,8 +67,7 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
   try {
     // U1 on a first visit to the home screen
     const home = await context.newPage()
-    await home.goto(`${input.url}/`)
-    const firstRow = await paintedAt(home, SIDEBAR_ROW)
+    const { row: firstRow } = await navigateWatching(home, `${input.url}/`, { row: SIDEBAR_ROW })
     const jsStart = (await home.evaluate(`(performance.getEntriesByName('studio:js-start')[0] || { startTime: NaN }).startTime`)) as number
     const list = (await home.evaluate(`(${ANSWER_TIMING})('/api/session?')`)) as { at: number }
     const sidebarRows = await home.evaluate(() => document.querySelectorAll('nav.sidebar .vrow').length)
@@ -78,9 +77,9 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
 
     // U2 cold (first open of the session in this browser), U11 on the chat route
     const cold = await context.newPage()
-    await cold.goto(`${input.url}/session/${input.longSession.id}`)
-    const openCold = await paintedAt(cold, LONG_PAINTED(input.longSession.marker))
-    const interactive = await paintedAt(cold, INTERACTIVE)
+    const coldSeen = await navigateWatching(cold, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker), interactive: INTERACTIVE })
+    const openCold = coldSeen.long
+    const interactive = coldSeen.interactive
     const page = (await cold.evaluate(`(${ANSWER_TIMING})('/api/session/${input.longSession.id}/message?')`)) as { bytes: number }
     const jsGzip = await chatJsGzip(cold, input.distDir)
     await cold.waitForTimeout(500)
@@ -89,8 +88,7 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
 
     // U2 warm: the same screen again (assets cached, Studio warm)
     const warm = await context.newPage()
-    await warm.goto(`${input.url}/session/${input.longSession.id}`)
-    const openWarm = await paintedAt(warm, LONG_PAINTED(input.longSession.marker))
+    const { long: openWarm } = await navigateWatching(warm, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker) })
     await warm.close()
 
     return {

@@ -2,7 +2,7 @@
 // page's own clock (performance.now(), whose zero is the navigation's start) or Chromium's counters.
 
 import type { Page } from 'playwright-core'
-import { heapMb, longTasksSince, paintedAt, PROBE_SCRIPT, taskSeconds, type UiBrowser } from './browser.js'
+import { heapMb, longTasksSince, navigateWatching, paintedAt, PROBE_SCRIPT, taskSeconds, type UiBrowser } from './browser.js'
 import { LONG_PAINTED, measureLoads, type LoadReadings } from './studio-load.js'
 
 /** What one open long session shows: its memory, switching, streaming, DOM size and idle CPU. */
@@ -52,8 +52,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
   try {
     // The long session open in a page the rest is measured in (U2's own readings are the loads' above).
     const page = await context.newPage()
-    await page.goto(`${input.url}/session/${input.longSession.id}`)
-    await paintedAt(page, LONG_PAINTED(input.longSession.marker))
+    await navigateWatching(page, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker) })
     // attached only now: a DevTools session on the page while it loads slows the load itself
     const cdp = await context.newCDPSession(page)
     await cdp.send('Performance.enable')

@@ -1,7 +1,7 @@
 // The typed fetch client: JSON in and out, Studio's seq header read on every answer, errors turned into
 // one readable message (Studio's {error, code} or OpenCode's {name, data.message}).
 
-import { takePrefetched } from './prefetch'
+import { takeBoot, takePrefetched } from './prefetch'
 
 export class ApiError extends Error {
   constructor(
@@ -26,10 +26,14 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
   const { json, timeoutMs, ...rest } = init
   const headers = new Headers(rest.headers)
   if (json !== undefined) headers.set('content-type', 'application/json')
+  const plain = rest.method === undefined && json === undefined && init.signal === undefined
+  // an answer Studio embedded in index.html, taken as it is (api/prefetch.ts)
+  const boot = plain ? takeBoot(path) : undefined
+  if (boot) return answerOf<T>(boot.status, new Headers(boot.headers), boot.body)
   const signal = rest.signal ?? AbortSignal.timeout(timeoutMs ?? TIMEOUT_MS)
   let res: Response
-  // a plain GET index.html already sent takes that answer (api/prefetch.ts)
-  const early = rest.method === undefined && json === undefined && init.signal === undefined ? takePrefetched(path) : undefined
+  // a plain GET index.html already sent takes that answer
+  const early = plain ? takePrefetched(path) : undefined
   try {
     res = await (early ?? fetch(path, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }))
   } catch (err) {
@@ -37,9 +41,12 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
     if ((err as Error).name === 'TimeoutError') throw new ApiError(0, 'no answer in time', 'timeout')
     throw new ApiError(0, 'Studio is not reachable', 'network')
   }
-  const seqHeader = res.headers.get('x-opencode-studio-seq')
+  return answerOf<T>(res.status, res.headers, await res.text())
+}
+
+function answerOf<T>(status: number, headers: Headers, text: string): Answer<T> {
+  const seqHeader = headers.get('x-opencode-studio-seq')
   const seq = seqHeader !== null && seqHeader !== '' ? Number(seqHeader) : null
-  const text = await res.text()
   let body: unknown = null
   if (text !== '') {
     try {
@@ -48,8 +55,8 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
       body = text
     }
   }
-  if (!res.ok) throw toError(res.status, body)
-  return { data: body as T, seq, headers: res.headers }
+  if (status < 200 || status > 299) throw toError(status, body)
+  return { data: body as T, seq, headers }
 }
 
 export async function get<T>(path: string, signal?: AbortSignal): Promise<Answer<T>> {

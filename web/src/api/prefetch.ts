@@ -1,14 +1,28 @@
-// Answers the page has before the app asks: Studio's own, embedded in index.html (src/http/boot-data.ts),
-// or requests index.html sent while the app's code loaded (the sidebar's first state, a deep link's
-// session and its newest messages). Each is taken once, by the first GET of exactly that path; later
-// calls fetch as usual.
+// Answers the page has before the app asks. Studio's own, embedded in index.html (src/http/boot-data.ts):
+// taken as they are, so the stores fill in microtasks and the first paint shows them. And requests
+// index.html sent while the app's code loaded (what Studio did not embed). Each is taken once, by the
+// first GET of exactly that path; later calls fetch as usual.
+
+export interface BootAnswer {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
 
 declare global {
   interface Window {
+    __studioBoot?: Record<string, BootAnswer | undefined>
     __studioPrefetch?: Record<string, Promise<Response> | undefined>
     /** Set once index.html has sent every request it will (its sidebar pages follow the directory list). */
     __studioPrefetchDone?: boolean
   }
+}
+
+export function takeBoot(path: string): BootAnswer | undefined {
+  const answers = window.__studioBoot
+  const answer = answers?.[path]
+  if (answer) answers[path] = undefined
+  return answer
 }
 
 // read at each call: index.html may add one after another (the sidebar's pages follow the directories)
