@@ -27,8 +27,8 @@ const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 const STREAM_SECONDS = Number(process.env.UI_STREAM_SECONDS ?? 10)
 /** The mock waits this long before each chunk: 50 deltas a second (F.8 U4). */
 const DELTA_MS = 20
-/** First visits U1, U2 and U11 are the medians of (UI_RUNS). */
-const LOAD_RUNS = Number(process.env.UI_RUNS ?? 3)
+/** First visits U1, U2 and U11 are the medians of (UI_RUNS, 5 by default). */
+const LOAD_RUNS = Number(process.env.UI_RUNS ?? 5)
 /** What the streamed reply's text contains: the mock echoes the prompt. */
 const STREAM_REPLY = 'ECHO: stream a long answer'
 
