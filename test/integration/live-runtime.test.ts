@@ -173,7 +173,7 @@ describe('Studio restarted', () => {
     const port = new URL(studio.app.bridge.snapshot().url!).port
     const next = await startStudioInProcess({
       env: scratch.env,
-      args: ['--opencode-port', port, '--opencode-password', passwordOf(studio), '--opencode-data-dir', scratch.dataDir],
+      args: ['--opencode-port', port, `--opencode-password=${passwordOf(studio)}`, '--opencode-data-dir', scratch.dataDir], // a password may start with '-'
     })
     try {
       const resumed = await openSse(`${next.url}/api/global/event`, { 'last-event-id': String(lastSeen) })

@@ -39,7 +39,7 @@ export async function startStudioInProcess(options: InProcessOptions): Promise<I
 
 /** Arguments that attach Studio to a harness OpenCode. */
 export function attachArgs(opencode: { port: number; authorization?: string | undefined }, password?: string): string[] {
-  return ['--opencode-port', String(opencode.port), ...(password ? ['--opencode-password', password] : [])]
+  return ['--opencode-port', String(opencode.port), ...(password ? [`--opencode-password=${password}`] : [])] // a password may start with '-'
 }
 
 export interface ChildStudio {
