@@ -26,6 +26,8 @@ export interface Timeline {
   /** Why what is shown may be out of date; null when current. */
   error: ShallowRef<string | null>
   loaded: boolean
+  /** When the newest page was last read (performance.now()); 0 before. */
+  loadedAt: number
   lastUsed: number
 }
 
@@ -58,6 +60,7 @@ export function timeline(sid: string): Timeline {
       loadingOlder: shallowRef(false),
       error: shallowRef(null),
       loaded: false,
+      loadedAt: 0,
       lastUsed: Date.now(),
     }
     timelines.set(sid, t)
@@ -140,6 +143,7 @@ async function fetchTail(sid: string): Promise<void> {
     }
     merge(t, entries)
     t.loaded = true
+    t.loadedAt = performance.now()
     t.error.value = null
   } catch (err) {
     t.error.value = t.loaded || t.entries.value.length > 0 ? `Could not refresh: ${errorText(err)}` : errorText(err)
