@@ -1,5 +1,7 @@
 // The reply the UI benchmark streams into the long session, for Studio's UI and then OpenCode's app: started
-// through either, followed through OpenCode's API, and removed again so each app opens the same session.
+// through either, followed on OpenCode's event stream, and removed again so each app opens the same session.
+
+import { openSse } from '../../test/support/sse.js'
 
 export interface StreamTarget {
   /** OpenCode's URL: where the reply is followed (and removed). */
@@ -19,25 +21,28 @@ type Message = { info: { id: string; role: string }; parts: { type: string; text
 export async function streamReply(via: string, target: StreamTarget, seconds: number, deltaMs: number): Promise<number> {
   const { opencode, sessionId } = target
   const q = `directory=${encodeURIComponent(target.directory)}`
-  const newest = async () => (await get<Message[]>(`${opencode}/session/${sessionId}/message?limit=1&${q}`))[0]
   await idle(target)
-  const before = (await newest())?.info.id
   const chunks = (seconds * 1000) / deltaMs
   // [[long]]: without it the mock's answer is its ~70-character echo, a few dozen deltas (about 1.5 s) however
   // many chunks are asked for; 4 characters a delta, about a token
   const text = `stream a long answer [[delay:${deltaMs}]] [[chunks:${chunks}]] [[long:${chunks * 4}]]`
-  const sent = Date.now()
-  const res = await fetch(`${via}/session/${sessionId}/prompt_async?${q}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ parts: [{ type: 'text', text }] }),
-  })
-  if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
-  await until(async () => {
-    const m = await newest()
-    return m !== undefined && m.info.id !== before && m.info.role === 'assistant' && m.parts.some((p) => p.type === 'text' && (p.text ?? '') !== '')
-  }, 'the first delta of the reply')
-  return Date.now() - sent
+  // OpenCode stores a streaming text part empty until the reply ends (opencode-reference.md §9): the first
+  // delta is seen on its event stream, subscribed before the prompt goes out
+  const events = await openSse(`${opencode}/event?${q}`)
+  try {
+    await events.waitFor((e) => e.json?.type === 'server.connected', "OpenCode's event stream", 30_000)
+    const sent = Date.now()
+    const res = await fetch(`${via}/session/${sessionId}/prompt_async?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ parts: [{ type: 'text', text }] }),
+    })
+    if (res.status !== 204) throw new Error(`prompt_async answered ${res.status}: ${await res.text()}`)
+    await events.waitFor((e) => e.json?.type === 'message.part.delta' && e.json?.properties?.sessionID === sessionId, 'the first delta of the reply', 180_000)
+    return Date.now() - sent
+  } finally {
+    events.close()
+  }
 }
 
 /** Once the reply is over, deletes the messages that are not the dataset's (`keep`): prompt and reply. */
