@@ -51,6 +51,14 @@ export const PROBE_SCRIPT = `(() => {
   probe.stopFrames = () => { probe.recording = false; return probe.frames }
 })()`
 
+/** Goes to `path` through the app's own router, as a click on an in-app link would (pushState + popstate). */
+export async function routeTo(page: Page, path: string): Promise<void> {
+  await page.evaluate((p) => {
+    history.pushState(history.state, '', p)
+    dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
+  }, path)
+}
+
 /**
  * Navigates (or reloads, `url` null) and returns, on the page's clock, the animation frame in which each
  * predicate first held. The watch is installed before any page script and polls every frame from the

@@ -5,8 +5,7 @@
 // (bench/ui/opencode-ui-stream.ts). The app's markup is not ours, so readings use what any page has:
 // the text of the newest message, the whole document.
 
-import type { Page } from 'playwright-core'
-import { heapMb, navigateWatching, paintedAt, PROBE_SCRIPT, type UiBrowser } from './browser.js'
+import { heapMb, navigateWatching, paintedAt, PROBE_SCRIPT, routeTo, type UiBrowser } from './browser.js'
 import { measureOpenCodeHome, type OpenCodeHomeReadings } from './opencode-ui-home.js'
 import { measureOpenCodeStream, type OpenCodeStreamInput, type OpenCodeStreamReadings } from './opencode-ui-stream.js'
 
@@ -55,11 +54,11 @@ export async function measureOpenCodeUi(browser: UiBrowser, input: OpenCodeUiInp
     // has rewritten the long session's address to its own form (`/server/<base64url origin>/session/<id>`);
     // going back uses that. Its tab would not do: the long session is a child, and tabs open the root.
     const longPath = new URL(page.url()).pathname
-    await route(page, `/${dir}/session/${input.otherSession.id}`)
+    await routeTo(page, `/${dir}/session/${input.otherSession.id}`)
     await paintedAt(page, `!${marker}`, timeoutMs)
     await page.waitForTimeout(500) // the other session has loaded its (empty) history: nothing pending on the way back
     const t0 = await page.evaluate(() => performance.now())
-    await route(page, longPath)
+    await routeTo(page, longPath)
     const switchMs = (await paintedAt(page, marker, timeoutMs)) - t0
 
     const stream = await measureOpenCodeStream(page, input)
@@ -67,11 +66,4 @@ export async function measureOpenCodeUi(browser: UiBrowser, input: OpenCodeUiInp
   } finally {
     await context.close()
   }
-}
-
-async function route(page: Page, path: string): Promise<void> {
-  await page.evaluate((p) => {
-    history.pushState(history.state, '', p)
-    dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
-  }, path)
 }

@@ -2,7 +2,7 @@
 // page's own clock (performance.now(), whose zero is the navigation's start) or Chromium's counters.
 
 import type { Page } from 'playwright-core'
-import { heapMb, longTasksSince, navigateWatching, paintedAt, PROBE_SCRIPT, taskSeconds, type UiBrowser } from './browser.js'
+import { heapMb, longTasksSince, navigateWatching, paintedAt, PROBE_SCRIPT, routeTo, taskSeconds, type UiBrowser } from './browser.js'
 import { LONG_PAINTED, measureLoads, type LoadReadings } from './studio-load.js'
 
 /** What one open long session shows: its memory, switching, streaming, DOM size and idle CPU. */
@@ -66,10 +66,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
     for (let i = 0; i < SWITCHES; i++) {
       await openByRoute(page, input.otherSession)
       const t0 = await page.evaluate(() => performance.now())
-      await page.evaluate((id) => {
-        history.pushState(history.state, '', `/session/${id}`)
-        dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
-      }, input.longSession.id)
+      await routeTo(page, `/session/${input.longSession.id}`)
       switches.push((await paintedAt(page, LONG_PAINTED(input.longSession.marker))) - t0)
     }
     const switchMs = switches.sort((a, b) => a - b)[Math.floor(SWITCHES / 2)]!
@@ -109,10 +106,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
 
     // U5 (short form): ten more sessions opened in the same tab.
     for (const id of input.moreSessions) {
-      await page.evaluate((sid) => {
-        history.pushState(history.state, '', `/session/${sid}`)
-        dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
-      }, id)
+      await routeTo(page, `/session/${id}`)
       await paintedAt(page, `document.querySelector('[data-testid=session-title]')?.textContent !== 'Loading…'`)
     }
     const heap = await heapMb(cdp)
@@ -137,10 +131,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
 }
 
 async function openByRoute(page: Page, session: { id: string; title: string }): Promise<void> {
-  await page.evaluate((id) => {
-    history.pushState(history.state, '', `/session/${id}`)
-    dispatchEvent(new PopStateEvent('popstate', { state: history.state }))
-  }, session.id)
+  await routeTo(page, `/session/${session.id}`)
   await paintedAt(page, `document.querySelector('[data-testid=session-title]')?.textContent === ${JSON.stringify(session.title)}`)
 }
 
