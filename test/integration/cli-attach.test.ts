@@ -3,6 +3,7 @@
 // (`opencode attach <studio>/api`, in tmux) shows the reply to a prompt typed into it.
 
 import { writeFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../harness/mock-llm/server.js'
@@ -18,12 +19,20 @@ const CLI_MS = 120_000
 let mock: MockLlm
 let opencode: OpenCode
 let studio: InProcessStudio
+/** What reached Studio, for a failure's message: when each request came, and its status once answered. */
+const seen: string[] = []
 
 beforeAll(async () => {
   mock = await startMockLlm()
   opencode = await startOpenCode({ llmBaseUrl: mock.baseUrl, startTimeoutMs: 90_000 })
   studio = await startStudioInProcess({ env: opencode.scratch.env, args: attachArgs(opencode) })
   await studio.app.bridge.whenReady(30_000)
+  const t0 = Date.now()
+  studio.app.server.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const line = `${Date.now() - t0} ms ${req.method} ${req.url?.split('?')[0]}`
+    seen.push(line)
+    res.once('close', () => seen.push(`${Date.now() - t0} ms ${res.statusCode} (headers ${res.headersSent ? 'sent' : 'unsent'}) for ${line}`))
+  })
 }, 150_000)
 
 afterAll(async () => {
@@ -77,7 +86,8 @@ const linesOf = (output: string) =>
 function expectSameOutput(through: { run: PtyResult; turn: Turn }, straight: { run: PtyResult; turn: Turn }): void {
   const header = '> build · mock-model'
   expect(linesOf(straight.run.output)[0]).toBe(header)
-  expect(linesOf(through.run.output)[0], `through Studio the CLI printed:\n${plainText(through.run.output)}`).toBe(header)
+  const said = `through Studio the CLI printed:\n${plainText(through.run.output)}\nStudio saw:\n${seen.join('\n')}`
+  expect(linesOf(through.run.output)[0], said).toBe(header)
   for (const { run, turn } of [through, straight]) {
     const allowed = new Set([header, ...replyOf(turn).split('\n').map((l) => l.trim())])
     const tools = turn.messages.flatMap((m) => m.parts.filter((p) => p.type === 'tool').map((p) => String(p.tool).toLowerCase()))

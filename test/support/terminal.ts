@@ -43,7 +43,9 @@ export function runInPty(argv: string[], options: { env: Record<string, string>;
       child.kill('SIGKILL')
       reject(new Error(`${argv.join(' ')} did not finish within ${options.timeoutMs} ms; output so far:\n${plainText(output)}`))
     }, options.timeoutMs)
-    child.once('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the pipe is drained, and on a loaded machine the whole
+    // output arrived after it (CI saw a CLI that printed its reply read as having printed nothing)
+    child.once('close', (code) => {
       clearTimeout(timer)
       resolve({ code, output })
     })
