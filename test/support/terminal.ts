@@ -43,8 +43,8 @@ export function runInPty(argv: string[], options: { env: Record<string, string>;
       child.kill('SIGKILL')
       reject(new Error(`${argv.join(' ')} did not finish within ${options.timeoutMs} ms; output so far:\n${plainText(output)}`))
     }, options.timeoutMs)
-    // 'close', not 'exit': 'exit' can come before the pipe is drained, and on a loaded machine the whole
-    // output arrived after it (CI saw a CLI that printed its reply read as having printed nothing)
+    // 'close', not 'exit': Node may report the exit before the pipe is drained, and output read then can
+    // be short (a CI run once read the attached CLI as printing nothing; this is one way that happens)
     child.once('close', (code) => {
       clearTimeout(timer)
       resolve({ code, output })
