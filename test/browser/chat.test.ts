@@ -242,6 +242,37 @@ describe('chat', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
   })
 
+  it("renames, archives and deletes sessions from a row's menu, and OpenCode has the change", async () => {
+    const make = async (title: string) => (await api(`/api/session?${q()}`, { method: 'POST', body: { title } })).id as string
+    const [renamed, archived, deleted] = [await make('menu: to rename'), await make('menu: to archive'), await make('menu: to delete')]
+    await page.goto('/')
+    const row = (id: string) => page.locator(`.sidebar [data-session-id="${id}"]`).first()
+    const menu = async (id: string, item: string) => {
+      await row(id).hover()
+      await row(id).getByRole('button', { name: 'Session actions' }).click()
+      await row(id).getByRole('menuitem', { name: item }).click()
+    }
+
+    await menu(renamed, 'Rename')
+    const field = row(renamed).getByRole('textbox', { name: 'Session title' })
+    await field.fill('menu: renamed')
+    await field.press('Enter')
+    await expect.poll(() => row(renamed).locator('.title').textContent()).toBe('menu: renamed')
+    await expect.poll(async () => (await api(`/api/session/${renamed}?${q()}`)).title).toBe('menu: renamed')
+
+    await menu(archived, 'Archive')
+    await row(archived).waitFor({ state: 'detached' })
+    await expect.poll(async () => (await api(`/api/session/${archived}?${q()}`)).time?.archived).toBeGreaterThan(0)
+
+    await menu(deleted, 'Delete…')
+    const dialog = page.getByRole('alertdialog', { name: 'Delete this session?' })
+    await expect.poll(() => dialog.textContent()).toContain('“menu: to delete”')
+    await dialog.getByRole('button', { name: 'Delete' }).click()
+    await row(deleted).waitFor({ state: 'detached' })
+    await expect.poll(async () => (await api(`/api/session/${deleted}?${q()}`)).id).toBeUndefined()
+    expect(await row(renamed).count()).toBe(1)
+  })
+
   it('shows the tree in the sidebar, and the same screen in dark mode', async () => {
     const parent = await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'Refactor the parser' } })
     await api(`/api/session?${q()}`, { method: 'POST', body: { title: 'Explore tokenizer (@explore subagent)', parentID: parent.id } })

@@ -1,7 +1,9 @@
 import './app/started'
 import { createApp } from 'vue'
 import App from './app/App.vue'
+import { boot, firstScreen } from './app/boot'
 import { router } from './app/router'
+import { afterNextPaint } from './lib/frame'
 import { loadTail } from './stores/messages'
 import { ensureSession } from './stores/sessions'
 import './styles.css'
@@ -15,4 +17,14 @@ if (deepLink) {
   void loadTail(id)
 }
 
-createApp(App).use(router).mount('#app')
+async function start(): Promise<void> {
+  const first = firstScreen()
+  // Mounted with the first screen's answers when they came with the page (they settle in microtasks,
+  // before any timer), else at once, with the answers following.
+  await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 0))])
+  createApp(App).use(router).mount('#app')
+  // the rest once the route's view (the chat, a chunk of its own) has painted too
+  void router.isReady().then(() => afterNextPaint(() => void boot(first)))
+}
+
+void start()

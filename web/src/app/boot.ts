@@ -1,24 +1,36 @@
-// First load: health, directories and their first pages, status and pending requests; then the stream,
-// resumed from the oldest of those snapshots' seq.
+// The app's start, in two steps so that the first paint does not wait for what it does not show:
+// - firstScreen(): what the first frame shows (health, directories, the first directories' pages, run
+//   state). Studio embeds these answers in index.html, so this settles within microtasks and the app
+//   mounts with them: one render of the sidebar's rows, not one per answer.
+// - boot(): the rest, after that frame is painted: more directories' pages, pending requests, the stream
+//   (resumed from the oldest of the snapshots' seq).
 
 import { refreshAttention } from '../stores/attention'
-import { refreshHealth } from '../stores/connection'
+import { health, refreshHealth, streamOpen } from '../stores/connection'
 import { eventCounts, eventLog, startLive } from '../stores/live'
+import { timelineStats } from '../stores/messages'
 import { dirs, loadDirectories, loadDirectory } from '../stores/sessions'
 import { noteSeq } from '../stores/seq'
-import { health, streamOpen } from '../stores/connection'
 import { refreshStatus } from '../stores/status'
-import { timelineStats } from '../stores/messages'
 
-export async function boot(): Promise<void> {
-  await Promise.all([
-    refreshHealth().then(() => noteSeq(health.value?.events?.seq ?? null)),
-    loadDirectories(),
-  ])
+/** Directories whose first page the sidebar asks for at start (Studio embeds the first two). */
+const FIRST_SCREEN_DIRS = 2
+const STARTUP_DIRS = 8
+
+export async function firstScreen(): Promise<void> {
+  const status = refreshStatus([])
+  await Promise.all([refreshHealth().then(() => noteSeq(health.value?.events?.seq ?? null)), loadDirectories()])
+  await Promise.all([...dirs.value.slice(0, FIRST_SCREEN_DIRS).map((d) => loadDirectory(d.directory)), status])
+}
+
+export async function boot(first: Promise<void>): Promise<void> {
+  await first
   const directories = dirs.value.map((d) => d.directory)
   await Promise.allSettled([
-    ...directories.slice(0, 8).map((d) => loadDirectory(d)),
-    refreshStatus([]),
+    ...dirs.value
+      .slice(0, STARTUP_DIRS)
+      .filter((d) => !d.loaded && !d.loading)
+      .map((d) => loadDirectory(d.directory)),
     refreshAttention(directories),
   ])
   startLive()

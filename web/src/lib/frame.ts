@@ -30,3 +30,18 @@ export function afterPaint(fn: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
   else setTimeout(fn, 50)
 }
+
+/**
+ * Runs `fn` in the task after the next frame is painted (a timer set in a frame's callback fires after its
+ * paint), or after 100 ms if no frame comes (a tab loading in the background gets none).
+ */
+export function afterNextPaint(fn: () => void): void {
+  let done = false
+  const run = (): void => {
+    if (done) return
+    done = true
+    fn()
+  }
+  requestAnimationFrame(() => setTimeout(run, 0))
+  setTimeout(run, 100)
+}

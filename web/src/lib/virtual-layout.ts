@@ -1,11 +1,25 @@
-// The virtualizers without forced layouts during the app's first mount. TanStack reads the scroll
-// element's size and scrolls it to its initial offset the moment it is attached; each lays out the whole
-// page in the middle of building it (then again for the next list, then for the paint). Here the first
-// render uses an estimate (the window's height: both lists fill it) and the ResizeObserver's first
-// report, delivered after layout and before paint, corrects it in the same frame; and the attach-time
-// scroll of a new element to offset 0, where it already is, is not made.
+// The virtualizers without forced layouts while the app mounts or a session first renders. TanStack
+// reads the scroll element's size, scrolls it to its initial offset and measures each row the moment
+// they are attached: each of those lays the whole page out in the middle of building it. Here:
+// - the first render uses an estimate of the list's size (the window's height: both lists fit in it),
+//   and the ResizeObserver reports the real one after layout. When the list is no taller than the
+//   estimate, that first report is applied after the first paint: the rows rendered for the estimate
+//   cover the list (the extra ones are clipped), and the re-render that trims them is not in that frame;
+// - the attach-time scroll is not made to offset 0, where a new list already is, and any other is made
+//   in the frame's callback, with the layout that frame needs anyway;
+// - rows are measured by the ResizeObserver TanStack sets up for them (after layout), not as they mount;
+// - the first render has rows for the view only; those around it (the overscan) follow after its paint.
 
 import { elementScroll, observeElementRect, type Rect, type Virtualizer } from '@tanstack/vue-virtual'
+import { onMounted, shallowRef, type ShallowRef } from 'vue'
+import { afterNextPaint } from './frame'
+
+/** Rows rendered beyond the view: 1 while the list first renders, `overscan` from the next task on. */
+export function overscanAfterFirstPaint(overscan: number): ShallowRef<number> {
+  const current = shallowRef(1)
+  onMounted(() => afterNextPaint(() => (current.value = overscan)))
+  return current
+}
 
 export function initialRect(): Rect {
   return { width: 0, height: window.innerHeight }
@@ -14,7 +28,14 @@ export function initialRect(): Rect {
 export function observeRectAfterLayout(instance: Virtualizer<HTMLElement, Element>, cb: (rect: Rect) => void): void | (() => void) {
   const element = instance.scrollElement
   if (!element || typeof ResizeObserver === 'undefined') return observeElementRect(instance, cb)
-  const observer = new ResizeObserver(() => cb({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }))
+  let first = true
+  const observer = new ResizeObserver(() => {
+    const rect = { width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }
+    const covered = first && rect.height <= initialRect().height
+    first = false
+    if (covered) afterNextPaint(() => cb({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }))
+    else cb(rect)
+  })
   observer.observe(element, { box: 'content-box' })
   return () => observer.disconnect()
 }
@@ -26,5 +47,15 @@ export function scrollWithoutAttachReflow(offset: number, options: { adjustments
   const first = element !== null && !attached.has(element)
   if (element) attached.add(element)
   if (first && offset + (options.adjustments ?? 0) === 0) return
-  elementScroll(offset, options, instance)
+  // setting scrollTop lays the page out first: in the middle of building it, that is a layout of its own
+  if (first) requestAnimationFrame(() => elementScroll(offset, options, instance))
+  else elementScroll(offset, options, instance)
+}
+
+/** A row's size from its ResizeObserver report; as it mounts (no report yet), the size already known. */
+export function measureAfterLayout(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLElement, Element>): number {
+  const box = entry?.borderBoxSize?.[0]
+  if (box) return Math.round(box.blockSize)
+  const index = instance.indexFromElement(element)
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index)
 }

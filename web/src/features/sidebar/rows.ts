@@ -10,7 +10,7 @@ import { statusMap } from '../../stores/status'
 export type Row =
   | { kind: 'section'; key: string; label: string; count: number }
   | { kind: 'dir'; key: string; directory: string; total: number; loading: boolean; stale: string | null; collapsed: boolean }
-  | { kind: 'session'; key: string; id: string; depth: number; hasChildren: boolean; expanded: boolean }
+  | { kind: 'session'; key: string; id: string; session: Session; depth: number; hasChildren: boolean; expanded: boolean }
   | { kind: 'more'; key: string; directory: string; shown: number; total: number; loading: boolean }
   | { kind: 'empty'; key: string; text: string }
 
@@ -31,25 +31,27 @@ export const rows = computed<Row[]>(() => {
   const out: Row[] = []
   if (searchResults.value) {
     out.push({ kind: 'section', key: 's:search', label: 'Search results', count: searchResults.value.length })
-    for (const s of searchResults.value) out.push({ kind: 'session', key: `r:${s.id}`, id: s.id, depth: 0, hasChildren: false, expanded: false })
+    for (const s of searchResults.value) out.push({ kind: 'session', key: `r:${s.id}`, id: s.id, session: map.get(s.id) ?? s, depth: 0, hasChildren: false, expanded: false })
     if (searchResults.value.length === 0) out.push({ kind: 'empty', key: 'e:search', text: 'No sessions match' })
     return out
   }
   const needs = [...new Set(attention.value.map((a) => a.rootSessionID ?? rootOf(a.request.sessionID)))].filter((id) => map.has(id))
   if (needs.length) {
     out.push({ kind: 'section', key: 's:needs', label: 'Needs you', count: needs.length })
-    for (const id of needs) out.push({ kind: 'session', key: `n:${id}`, id, depth: 0, hasChildren: false, expanded: false })
+    for (const id of needs) out.push({ kind: 'session', key: `n:${id}`, id, session: map.get(id)!, depth: 0, hasChildren: false, expanded: false })
   }
   const running = Object.keys(statusMap.value).filter((id) => map.has(id) && !attentionCounts.value.has(id))
   if (running.length) {
     out.push({ kind: 'section', key: 's:running', label: 'Running', count: running.length })
-    for (const id of running) out.push({ kind: 'session', key: `b:${id}`, id, depth: 0, hasChildren: false, expanded: false })
+    for (const id of running) out.push({ kind: 'session', key: `b:${id}`, id, session: map.get(id)!, depth: 0, hasChildren: false, expanded: false })
   }
   const open = expanded.value
   const walk = (id: string, depth: number): void => {
+    const session = map.get(id)
+    if (!session) return
     const children = (kids.get(id) ?? []).filter((c) => map.has(c))
     const isOpen = open.has(id)
-    out.push({ kind: 'session', key: `t:${id}`, id, depth, hasChildren: children.length > 0, expanded: isOpen })
+    out.push({ kind: 'session', key: `t:${id}`, id, session, depth, hasChildren: children.length > 0, expanded: isOpen })
     if (isOpen && depth < 12) {
       const sorted = children.slice().sort((a, b) => (map.get(b)?.time.created ?? 0) - (map.get(a)?.time.created ?? 0))
       for (const c of sorted) walk(c, depth + 1)
