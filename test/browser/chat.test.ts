@@ -203,7 +203,8 @@ describe('chat', () => {
     await expect
       .poll(async () => (await page.getByTestId('session-title').textContent()) === ((await (await page.request.get(`/api/session/${id}`)).json()) as { title: string }).title)
       .toBe(true)
-    expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('a draft that must survive')
+    // the draft is read from localStorage once the chat has painted
+    await expect.poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('a draft that must survive')
     await lastAssistant(page).locator('.meta').waitFor()
     const gap = await page.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
     expect(gap).toBeLessThanOrEqual(80)

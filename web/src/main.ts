@@ -2,7 +2,7 @@ import './app/started'
 import { createApp } from 'vue'
 import App from './app/App.vue'
 import { boot, firstScreen } from './app/boot'
-import { router } from './app/router'
+import { loadChatView, route } from './app/router'
 import { afterNextPaint } from './lib/frame'
 import { loadTail } from './stores/messages'
 import { ensureSession } from './stores/sessions'
@@ -10,11 +10,10 @@ import './styles.css'
 
 // A deep link to a session: its history is asked for first, before the sidebar's requests take the
 // browser's few connections, and while the app mounts (the chat view shares these requests).
-const deepLink = /^\/session\/([^/]+)$/.exec(location.pathname)
-if (deepLink) {
-  const id = decodeURIComponent(deepLink[1]!)
-  void ensureSession(id)
-  void loadTail(id)
+const opened = route.value
+if (opened.name === 'session') {
+  void ensureSession(opened.id)
+  void loadTail(opened.id)
 }
 
 async function start(): Promise<void> {
@@ -22,9 +21,10 @@ async function start(): Promise<void> {
   // Mounted with the first screen's answers when they came with the page (they settle in microtasks,
   // before any timer), else at once, with the answers following.
   await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 0))])
-  createApp(App).use(router).mount('#app')
-  // the rest once the route's view (the chat, a chunk of its own) has painted too
-  void router.isReady().then(() => afterNextPaint(() => void boot(first)))
+  createApp(App).mount('#app')
+  // the rest once the chat (a chunk of its own), when it is shown, has painted too
+  const view = opened.name === 'session' ? loadChatView().catch(() => undefined) : Promise.resolve()
+  void view.then(() => afterNextPaint(() => void boot(first)))
 }
 
 void start()

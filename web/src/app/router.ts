@@ -1,12 +1,45 @@
-import { createRouter, createWebHistory } from 'vue-router'
+// Two screens, home (/) and a session (/session/<id>), on the History API: one reactive route, push,
+// and the browser's back and forward. Not vue-router: its start-up (matcher, initial navigation, guard
+// extraction, the lazy view resolved through them) was 40–60 ms of the first screen's one long task,
+// measured in profiles, for two routes that need none of it.
 
-export const router = createRouter({
-  history: createWebHistory(),
-  routes: [
-    { path: '/', name: 'home', component: () => import('../features/chat/EmptyState.vue') },
-    // The chat is a chunk of its own, which index.html preloads (see vite.config.ts): it is fetched with
-    // the app, but evaluated and rendered after the sidebar's first frame, in a task of its own.
-    { path: '/session/:id', name: 'session', component: () => import('../features/chat/ChatView.vue'), props: true },
-    { path: '/:rest(.*)*', redirect: '/' },
-  ],
-})
+import { shallowRef } from 'vue'
+
+export type Route = { name: 'home' } | { name: 'session'; id: string }
+
+const SESSION_PATH = /^\/session\/([^/]+)$/
+
+export function routeOf(pathname: string): Route | null {
+  if (pathname === '/') return { name: 'home' }
+  const m = SESSION_PATH.exec(pathname)
+  if (!m) return null
+  try {
+    return { name: 'session', id: decodeURIComponent(m[1]!) }
+  } catch {
+    return null // a malformed escape
+  }
+}
+
+/** The route shown: the page's own path, or home for one that is neither screen (the URL says so too). */
+function current(): Route {
+  const route = routeOf(location.pathname)
+  if (route) return route
+  history.replaceState(history.state, '', '/')
+  return { name: 'home' }
+}
+
+export const route = shallowRef<Route>(current())
+
+window.addEventListener('popstate', () => (route.value = current()))
+
+export const router = {
+  /** Shows `path` (an app path) and adds it to the history, unless it is the page already shown. */
+  push(path: string): Promise<void> {
+    if (path !== location.pathname) history.pushState(null, '', path)
+    route.value = current()
+    return Promise.resolve()
+  },
+}
+
+/** The chat view: a chunk of its own, which index.html preloads (see vite.config.ts). */
+export const loadChatView = () => import('../features/chat/ChatView.vue')

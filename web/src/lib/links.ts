@@ -1,6 +1,5 @@
-// In-app links are plain anchors the router follows on a plain click; a modified or middle click opens a
-// tab as any link does. (RouterLink does the same but resolves its route and tracks whether it is active
-// for each link: the sidebar renders dozens at once.)
+// In-app links are plain anchors the app's router (app/router.ts) follows on a plain click; a modified
+// or middle click opens a tab as any link does.
 
 import { router } from '../app/router'
 
