@@ -227,7 +227,7 @@ describe('chat', () => {
     await other.close()
   })
 
-  it('is driven by the keyboard: the palette opens a session, Alt+Down moves to the next one', async () => {
+  it('is driven by the keyboard: the palette opens a session, Alt+Up moves to another; back and forward follow', async () => {
     await page.goto('/')
     await page.locator('.sidebar .dir').first().waitFor()
     await page.keyboard.press('Control+k')
@@ -239,6 +239,12 @@ describe('chat', () => {
     const first = page.url()
     await page.keyboard.press('Alt+ArrowUp')
     await expect.poll(() => page.url()).not.toBe(first)
+    // the browser's back button shows the session before
+    await page.goBack()
+    await expect.poll(() => page.getByTestId('session-title').textContent()).toContain('ECHO: hello stream')
+    expect(page.url()).toBe(first)
+    await page.goForward()
+    await expect.poll(() => page.getByTestId('session-title').textContent()).not.toContain('ECHO: hello stream')
     await page.keyboard.press('Control+l')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
   })

@@ -4,21 +4,9 @@
 // measured in profiles, for two routes that need none of it.
 
 import { shallowRef } from 'vue'
+import { routeOf, type Route } from './routes'
 
-export type Route = { name: 'home' } | { name: 'session'; id: string }
-
-const SESSION_PATH = /^\/session\/([^/]+)$/
-
-export function routeOf(pathname: string): Route | null {
-  if (pathname === '/') return { name: 'home' }
-  const m = SESSION_PATH.exec(pathname)
-  if (!m) return null
-  try {
-    return { name: 'session', id: decodeURIComponent(m[1]!) }
-  } catch {
-    return null // a malformed escape
-  }
-}
+export type { Route }
 
 /** The route shown: the page's own path, or home for one that is neither screen (the URL says so too). */
 function current(): Route {
