@@ -3,7 +3,7 @@ import { createApp } from 'vue'
 import App from './app/App.vue'
 import { boot, firstScreen } from './app/boot'
 import { loadChatView, route } from './app/router'
-import { afterNextPaint } from './lib/frame'
+import { afterNextPaint, yieldToBrowser } from './lib/frame'
 import { loadTail } from './stores/messages'
 import { ensureSession } from './stores/sessions'
 import './styles.css'
@@ -18,9 +18,10 @@ if (opened.name === 'session') {
 
 async function start(): Promise<void> {
   const first = firstScreen()
-  // Mounted with the first screen's answers when they came with the page (they settle in microtasks,
-  // before any timer), else at once, with the answers following.
-  await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 0))])
+  // The mount is a task of its own (evaluating the app's code was one already). By then the first
+  // screen's answers are in when they came with the page (they settle in microtasks); if they did not,
+  // the app mounts without them and they follow.
+  await yieldToBrowser()
   createApp(App).mount('#app')
   // the rest once the chat (a chunk of its own), when it is shown, has painted too
   const view = opened.name === 'session' ? loadChatView().catch(() => undefined) : Promise.resolve()

@@ -45,3 +45,14 @@ export function afterNextPaint(fn: () => void): void {
   requestAnimationFrame(() => setTimeout(run, 0))
   setTimeout(run, 100)
 }
+
+/** Ends the current task and resumes in a new one, ahead of other queued work where the browser can. */
+export function yieldToBrowser(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler
+  if (scheduler?.yield) return scheduler.yield()
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => resolve()
+    channel.port2.postMessage(null)
+  })
+}
