@@ -3,21 +3,22 @@
 // they are attached: each of those lays the whole page out in the middle of building it. Here:
 // - the first render uses an estimate of the list's size (the window's height: both lists fit in it),
 //   and the ResizeObserver reports the real one after layout. When the list is no taller than the
-//   estimate, that first report is applied after the first paint: the rows rendered for the estimate
-//   cover the list (the extra ones are clipped), and the re-render that trims them is not in that frame;
+//   estimate, that first report is applied once the browser is idle: the rows rendered for the estimate
+//   cover the list (the extra ones are clipped), and the re-render that trims them waits for what the
+//   first screens still have to render;
 // - the attach-time scroll is not made to offset 0, where a new list already is, and any other is made
 //   in the frame's callback, with the layout that frame needs anyway;
 // - rows are measured by the ResizeObserver TanStack sets up for them (after layout), not as they mount;
-// - the first render has rows for the view only; those around it (the overscan) follow after its paint.
+// - the first render has rows for the view only; those around it (the overscan) follow when idle.
 
 import { elementScroll, observeElementRect, type Rect, type Virtualizer } from '@tanstack/vue-virtual'
 import { onMounted, shallowRef, type ShallowRef } from 'vue'
-import { afterNextPaint } from './frame'
+import { afterPaint } from './frame'
 
-/** Rows rendered beyond the view: 1 while the list first renders, `overscan` from the next task on. */
+/** Rows rendered beyond the view: 1 while the list first renders, `overscan` once the browser is idle. */
 export function overscanAfterFirstPaint(overscan: number): ShallowRef<number> {
   const current = shallowRef(1)
-  onMounted(() => afterNextPaint(() => (current.value = overscan)))
+  onMounted(() => afterPaint(() => (current.value = overscan)))
   return current
 }
 
@@ -33,7 +34,7 @@ export function observeRectAfterLayout(instance: Virtualizer<HTMLElement, Elemen
     const rect = { width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }
     const covered = first && rect.height <= initialRect().height
     first = false
-    if (covered) afterNextPaint(() => cb({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }))
+    if (covered) afterPaint(() => cb({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }))
     else cb(rect)
   })
   observer.observe(element, { box: 'content-box' })
