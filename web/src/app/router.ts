@@ -3,7 +3,7 @@
 // extraction, the lazy view resolved through them) was 40–60 ms of the first screen's one long task,
 // measured in profiles, for two routes that need none of it.
 
-import { shallowRef } from 'vue'
+import { shallowRef, type Component } from 'vue'
 import { routeOf, type Route } from './routes'
 
 export type { Route }
@@ -29,5 +29,17 @@ export const router = {
   },
 }
 
-/** The chat view: a chunk of its own, which index.html preloads (see vite.config.ts). */
-export const loadChatView = () => import('../features/chat/ChatView.vue')
+/** The chat view, once its chunk (which index.html preloads, see vite.config.ts) is in. */
+export const chatView = shallowRef<Component | null>(null)
+let chatLoad: Promise<void> | null = null
+
+export function loadChatView(): Promise<void> {
+  chatLoad ??= import('../features/chat/ChatView.vue').then(
+    (m) => void (chatView.value = m.default),
+    (err: unknown) => {
+      chatLoad = null // a failed chunk load is tried again on the next open
+      throw err
+    },
+  )
+  return chatLoad
+}

@@ -8,6 +8,8 @@ export const sessionErrors = shallowRef(new Map<string, string>())
 export const toasts = shallowRef<{ id: number; text: string; kind: 'error' | 'info' }[]>([])
 export const paletteOpen = shallowRef(false)
 export const sidebarOpen = shallowRef(true)
+/** False while a deep link's chat renders first: the sidebar's rows follow in the next task. */
+export const sidebarRowsShown = shallowRef(true)
 
 let toastId = 0
 export function toast(text: string, kind: 'error' | 'info' = 'error'): void {
