@@ -20,6 +20,7 @@ import { measureAttach, type AttachReadings } from '../ui/studio-attach.js'
 import { measureAttention, type AttentionReadings } from '../ui/studio-attention.js'
 import { measureDeadStream, type DeadStreamReadings } from '../ui/studio-dead-stream.js'
 import { measureStudioUi, SWITCHES, type StudioUiReadings } from '../ui/studio-ui.js'
+import { waitForQuiet } from '../ui/settle.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
@@ -93,6 +94,8 @@ export const ui: Scenario = {
       env: scratch.env,
       args: ['--opencode-port', String(oc.port), '--opencode-data-dir', scratch.dataDir, '--data-dir', `${scratch.root}/studio-data`, '--log-level', 'warn'],
     })
+    await waitStudioReady(studio.url)
+    const settled = await waitForQuiet([oc.pid, studio.pid])
     const browser = await launchUiBrowser()
     const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
     /** Prompt → first delta of each streamed reply (ms): its long tasks count, its frames do not. */
@@ -175,6 +178,9 @@ export const ui: Scenario = {
         `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
           `frames are watched for ${STREAM_SECONDS} s from the reply's first delta, long tasks from the prompt on; the first delta came ` +
           `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
+        '',
+        `Measured once OpenCode and Studio were quiet after their start (under 10 % of a core together over 2 s: ${settled.quiet ? `after ${format(settled.waitedMs / 1000)} s` : `not within ${format(settled.waitedMs / 1000)} s, measured anyway`}); ` +
+          `right after it, OpenCode boots the instances of the directories Studio asks about, which on this machine competes with the browser.`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,

@@ -23,6 +23,10 @@ export async function measureAttach(browser: UiBrowser, input: { url: string; se
     const page = await context.newPage()
     await page.goto(`${input.url}/session/${input.sessionId}`)
     await page.locator('#composer-input').waitFor({ timeout: 60_000 })
+    // what is measured is the attach: the page's start (the rest of its first requests, the event
+    // stream, its first localStorage read) runs after the composer shows, so it is let finish first
+    await page.waitForFunction(`window.__studio?.streamOpen?.value === true`, null, { timeout: 60_000 })
+    await page.waitForTimeout(1000)
     const cdp = await context.newCDPSession(page)
     const heapBefore = await heapMb(cdp)
     const since = (await page.evaluate('performance.now()')) as number
