@@ -60,6 +60,11 @@ export const uploadParentNotADirectory = defineError(
   400,
   (path: string) => `A folder in the upload path is a file: ${path}`,
 )
+export const uploadPathLoops = defineError(
+  'upload_path_loop',
+  400,
+  (path: string) => `A folder in the upload path is a symlink that loops, so it leads to no folder: ${path}`,
+)
 export const uploadTargetChanged = defineError(
   'upload_target_changed',
   409,

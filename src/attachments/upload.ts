@@ -25,6 +25,7 @@ import {
   uploadNameTooLong,
   uploadParentNotADirectory,
   uploadPathInvalid,
+  uploadPathLoops,
   uploadPathOutside,
   uploadPathTooLong,
   uploadTargetChanged,
@@ -61,6 +62,7 @@ async function openTarget(req: UploadRequest): Promise<{ dir: ConfinedDir; name:
   const confined = await confineNew(req.path, req.workspace, req.home)
   if (!confined.ok) {
     if (confined.reason === 'workspace-missing') throw workspaceNotFound(req.workspace)
+    if (confined.reason === 'loop') throw uploadPathLoops(req.path)
     throw uploadPathOutside(req.path)
   }
   const target = confined.realPath

@@ -77,6 +77,12 @@ describe('confineNew', () => {
     expect((await confineNew(input, ws, '/home/me')).ok).toBe(inside)
   })
 
+  it('refuses a path through a symlink that loops (it names no folder that could be made)', async () => {
+    symlinkSync(join(ws, 'loop'), join(ws, 'loop'))
+    expect(await confineNew('loop/new.txt', ws, '/home/me')).toMatchObject({ ok: false, reason: 'loop' })
+    expect(await confineNew('loop/deeper/new.txt', ws, '/home/me')).toMatchObject({ ok: false, reason: 'loop' })
+  })
+
   it('resolves through existing folders to the real target path', async () => {
     const r = await confineNew('sub/new.txt', ws, '/home/me')
     expect(r).toMatchObject({ ok: true, realPath: join(ws, 'sub', 'new.txt') })

@@ -6,7 +6,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 export type Confined =
   | { ok: true; path: string; realPath: string; root: string }
-  | { ok: false; reason: 'outside' | 'missing' | 'workspace-missing'; path: string }
+  // 'loop': a symlink on the way that loops (a new path's folder that can never be opened)
+  | { ok: false; reason: 'outside' | 'missing' | 'workspace-missing' | 'loop'; path: string }
 
 /** `~` and `~/…` expand to home; relative paths resolve against the workspace. */
 export function resolveClientPath(input: string, workspace: string, home: string): string {
@@ -59,7 +60,10 @@ export async function confineNew(input: string, workspace: string, home: string)
   let existing = path
   const rest: string[] = []
   for (;;) {
-    const real = await realpath(existing).catch(() => null)
+    const resolved = await realpath(existing).catch((err: NodeJS.ErrnoException) => err)
+    // a looping symlink exists but resolves to nothing: it is no missing folder that could be made
+    if (resolved instanceof Error && resolved.code === 'ELOOP') return { ok: false, reason: 'loop', path }
+    const real = resolved instanceof Error ? null : resolved
     if (real !== null) {
       const target = join(real, ...rest.reverse())
       return isInside(root, target) ? { ok: true, path, realPath: target, root } : { ok: false, reason: 'outside', path }
