@@ -23,8 +23,9 @@ export default defineConfig({
 })
 
 /**
- * The chat view is a lazy route (app/router.ts) so that it is evaluated after the sidebar's first frame;
- * index.html still fetches it with the app, as a modulepreload, so opening a session never waits for it.
+ * The chat view is a chunk of its own (app/router.ts), evaluated in a task of its own: before the mount
+ * on a deep link, when a session is first opened otherwise. index.html fetches it with the app, as a
+ * modulepreload with its stylesheet, so neither waits for the network.
  */
 function preloadChat(): Plugin {
   return {

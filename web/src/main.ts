@@ -13,8 +13,9 @@ import './styles.css'
 // browser's few connections), and its chat view's chunk (preloaded by index.html) is evaluated while the
 // start goes on. The mount then renders the chat first; the sidebar's rows follow in the next task.
 const opened = route.value
-const chat = opened.name === 'session' ? loadChatView().catch(() => undefined) : null
+let chat: Promise<void> | null = null
 if (opened.name === 'session') {
+  chat = loadChatView().catch(() => undefined) // App asks again, and says so if it fails again
   void ensureSession(opened.id)
   void loadTail(opened.id)
   sidebarRowsShown.value = false

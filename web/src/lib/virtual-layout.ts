@@ -29,12 +29,14 @@ export function initialRect(): Rect {
 export function observeRectAfterLayout(instance: Virtualizer<HTMLElement, Element>, cb: (rect: Rect) => void): void | (() => void) {
   const element = instance.scrollElement
   if (!element || typeof ResizeObserver === 'undefined') return observeElementRect(instance, cb)
+  const read = (): Rect => ({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) })
   let first = true
   const observer = new ResizeObserver(() => {
-    const rect = { width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }
+    const rect = read()
     const covered = first && rect.height <= initialRect().height
     first = false
-    if (covered) afterPaint(() => cb({ width: Math.round(element.clientWidth), height: Math.round(element.clientHeight) }))
+    // read again when applied: the list may have changed size meanwhile
+    if (covered) afterPaint(() => cb(read()))
     else cb(rect)
   })
   observer.observe(element, { box: 'content-box' })
