@@ -8,8 +8,12 @@ export const sessionErrors = shallowRef(new Map<string, string>())
 export const toasts = shallowRef<{ id: number; text: string; kind: 'error' | 'info' }[]>([])
 export const paletteOpen = shallowRef(false)
 export const sidebarOpen = shallowRef(true)
-/** False while a deep link's chat renders first: the sidebar's rows follow in the next task. */
+/**
+ * The first screen's lists render their rows in tasks of their own after the mount (app/start.ts), so no
+ * one task builds the whole screen: on a deep link the chat's rows, then the sidebar's after the paint.
+ */
 export const sidebarRowsShown = shallowRef(true)
+export const timelineRowsShown = shallowRef(true)
 
 let toastId = 0
 export function toast(text: string, kind: 'error' | 'info' = 'error'): void {

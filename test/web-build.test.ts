@@ -1,0 +1,48 @@
+// The build's first-screen plumbing (web/vite.config.ts), on a build of its own: index.html preloads each
+// chunk the start evaluates in its own task, and those chunks begin with V8's compile hint (and the
+// vendor chunk with the mark the UI benchmark times the start from). A Vite or plugin change that drops
+// one of these leaves the app working but slower, so only a test notices.
+
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const ROOT = join(import.meta.dirname, '..')
+let out = ''
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'ocs-web-build-'))
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', out, '--emptyOutDir'], { cwd: ROOT, stdio: 'ignore' })
+}, 120_000)
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+const chunk = (name: string): string => {
+  const file = readdirSync(join(out, 'assets')).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'))
+  if (!file) throw new Error(`no ${name} chunk in the build`)
+  return file
+}
+
+describe('the web build', () => {
+  it('preloads every chunk of the first screen, with their stylesheets', () => {
+    const html = readFileSync(join(out, 'index.html'), 'utf8')
+    for (const name of ['vendor', 'start', 'ChatView']) expect(html).toContain(`<link rel="modulepreload" crossorigin href="/assets/${chunk(name)}">`)
+    const styles = readdirSync(join(out, 'assets')).filter((f) => /^(start|ChatView)-.*\.css$/.test(f))
+    expect(styles.length).toBe(2)
+    for (const css of styles) expect(html).toContain(`<link rel="stylesheet" crossorigin href="/assets/${css}">`)
+  })
+
+  it('starts those chunks with the compile hint, and the vendor chunk then with the start mark', () => {
+    for (const name of ['vendor', 'start', 'ChatView']) {
+      const code = readFileSync(join(out, 'assets', chunk(name)), 'utf8')
+      expect(code.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true)
+    }
+    const vendor = readFileSync(join(out, 'assets', chunk('vendor')), 'utf8').split('\n')
+    expect(vendor[1]).toBe("performance.mark('studio:js-start');")
+    // the entry only asks for the chunks: no Vue in it
+    const entry = readFileSync(join(out, 'assets', chunk('index')), 'utf8')
+    expect(entry.length).toBeLessThan(8 * 1024)
+    expect(entry).not.toContain('performance.mark(')
+  })
+})
