@@ -83,8 +83,8 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
     const openCold = coldSeen.long
     const interactive = coldSeen.interactive
     const page = (await cold.evaluate(`(${ANSWER_TIMING})('/api/session/${input.longSession.id}/message?')`)) as { bytes: number }
+    await cold.waitForTimeout(500) // what the screen still does right after (its lazy chunks load then)
     const jsGzip = await chatJsGzip(cold, input.distDir)
-    await cold.waitForTimeout(500)
     const coldTasks = await longTasksSince(cold, 0)
     await cold.close()
 

@@ -12,6 +12,7 @@ import { timelineStats } from '../stores/messages'
 import { dirs, loadDirectories, loadDirectory } from '../stores/sessions'
 import { noteSeq } from '../stores/seq'
 import { refreshStatus } from '../stores/status'
+import { yieldToBrowser } from '../lib/frame'
 
 /** Directories whose first page the sidebar asks for at start (Studio embeds the first two). */
 const FIRST_SCREEN_DIRS = 2
@@ -26,13 +27,15 @@ export async function firstScreen(): Promise<void> {
 export async function boot(first: Promise<void>): Promise<void> {
   await first
   const directories = dirs.value.map((d) => d.directory)
-  await Promise.allSettled([
-    ...dirs.value
-      .slice(0, STARTUP_DIRS)
-      .filter((d) => !d.loaded && !d.loading)
-      .map((d) => loadDirectory(d.directory)),
-    refreshAttention(directories),
-  ])
+  // each step in a task of its own: a request costs the page a few ms to send, a page of rows to render
+  const pages = dirs.value
+    .slice(0, STARTUP_DIRS)
+    .filter((d) => !d.loaded && !d.loading)
+    .map((d) => loadDirectory(d.directory))
+  await yieldToBrowser()
+  const pending = refreshAttention(directories)
+  await Promise.allSettled([...pages, pending])
+  await yieldToBrowser()
   startLive()
 }
 
