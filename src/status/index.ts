@@ -9,6 +9,7 @@ import type { Bridge, UpstreamClient } from '../upstream/index.js'
 import { applyEvent, attentionOf, reconcileAttention, reconcileDirectory, type RuntimeMap, type SessionStatus } from './runtime.js'
 import { isRecord } from '../lib/is-record.js'
 import { createAttentionBook, type AttentionKind, type PendingRequest } from './attention.js'
+import { planPoll } from './poll-plan.js'
 
 export type { SessionStatus } from './runtime.js'
 
@@ -21,11 +22,13 @@ export interface AttentionEntry {
   request: PendingRequest['request']
 }
 
-/** How often OpenCode is asked while it is up, so a missed event is corrected within seconds. */
+/**
+ * How often OpenCode is asked about active directories while it is up, so a missed event is corrected
+ * within seconds (quieter directories less often: poll-plan.ts).
+ */
 const RECONCILE_MS = 3000
 /** Directories that saw events this recently are reconciled too (a session may have started unseen). */
 const RECENT_DIRECTORY_MS = 10 * 60_000
-const MAX_DIRECTORIES = 32
 const CONCURRENCY = 4
 const POLL_TIMEOUT_MS = 2000
 /** Idle entries without attention are forgotten after this long (the map must not grow forever). */
@@ -106,16 +109,16 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
     else void recovery.recover()
   })
 
-  function directoriesToPoll(): string[] {
+  let lastSweep = 0
+  /** `all`: every directory worth asking about now (an explicit refresh), not the pass's plan. */
+  function directoriesToPoll(all = false): string[] {
     const now = Date.now()
-    const out = new Set<string>()
-    for (const r of map.values()) if (r.directory && (r.status.type !== 'idle' || attentionOf(r))) out.add(r.directory)
-    for (const [dir, at] of recent) {
-      if (now - at > RECENT_DIRECTORY_MS) recent.delete(dir)
-      else out.add(dir)
-    }
-    for (const dir of deps.candidateDirectories?.() ?? []) out.add(dir)
-    return [...out].slice(0, MAX_DIRECTORIES)
+    const active = new Set<string>()
+    for (const r of map.values()) if (r.directory && (r.status.type !== 'idle' || attentionOf(r))) active.add(r.directory)
+    for (const [dir, at] of recent) if (now - at > RECENT_DIRECTORY_MS) recent.delete(dir)
+    const plan = planPoll({ active, lastEvent: recent, candidates: deps.candidateDirectories?.() ?? [], now, lastSweep: all ? 0 : lastSweep })
+    if (plan.sweep && !all) lastSweep = now
+    return plan.directories
   }
 
   async function getJson(path: string, timeoutMs = POLL_TIMEOUT_MS): Promise<unknown> {
@@ -270,7 +273,7 @@ export function createStatusIndex(deps: StatusDeps): StatusIndex {
     },
     async refreshPending(directory, timeoutMs) {
       if (!deps.bridge.target()) return false
-      const dirs = directory !== null ? [directory] : directoriesToPoll()
+      const dirs = directory !== null ? [directory] : directoriesToPoll(true)
       const results = await Promise.allSettled(dirs.map((d) => pendingOf(d, timeoutMs)))
       return results.every((r) => r.status === 'fulfilled')
     },
