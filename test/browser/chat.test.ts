@@ -216,6 +216,10 @@ describe('chat', () => {
     }))
     expect(embedded).toContain('/api/opencode-studio/directories')
     expect(fetched.filter((p) => embedded.includes(p))).toEqual([])
+    // and every one was taken by the app: the paths Studio embeds under (src/http/boot-data.ts) are the
+    // ones the app asks for (web/src/api/endpoints.ts), to the byte
+    const unused = await page.evaluate(() => Object.entries((window as unknown as { __studioBoot?: Record<string, unknown> }).__studioBoot ?? {}).flatMap(([path, answer]) => (answer === undefined ? [] : [path])))
+    expect(unused).toEqual([])
   })
 
   it('shows a session created in one tab in the other', async () => {
