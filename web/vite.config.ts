@@ -66,6 +66,13 @@ function preloadFirstScreen(): Plugin {
 }
 
 /**
+ * The chunks besides the vendor one that get the compile hint: those whose functions nearly all run when
+ * they load. The app, the chat, and what the chat loads for its first markdown (the main thread's side of
+ * the worker, and DOMPurify).
+ */
+const HINTED = new Set(['start', 'ChatView', 'markdown', 'purify.es'])
+
+/**
  * The first lines of the first screen's chunks (they must come first, so after every other plugin):
  * - `//# allFunctionsCalledOnLoad`: V8 compiles the chunk's functions as it loads the file, off the main
  *   thread, instead of each on its first call in the middle of the first screen's tasks (Chromium 136+,
@@ -85,7 +92,7 @@ function firstScreenChunkHeads(): Plugin {
     writeBundle(options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue
-        const head = chunk.name === 'vendor' ? `${hint}performance.mark('studio:js-start');\n` : ['start', 'ChatView'].includes(chunk.name) ? hint : ''
+        const head = chunk.name === 'vendor' ? `${hint}performance.mark('studio:js-start');\n` : HINTED.has(chunk.name) ? hint : ''
         if (!head) continue
         const file = join(options.dir!, chunk.fileName)
         writeFileSync(file, head + readFileSync(file, 'utf8'))

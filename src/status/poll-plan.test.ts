@@ -16,6 +16,13 @@ describe('planPoll', () => {
     expect(planPoll({ ...input, lastSweep: 0 }).sweep).toBe(true)
   })
 
+  it('does not count a sweep with nothing to sweep (at start, before the session index has loaded)', () => {
+    expect(planPoll({ active: ['/busy'], lastEvent: new Map(), candidates: [], now, lastSweep: 0 })).toEqual({ directories: ['/busy'], sweep: false })
+    // candidates that are all active already: nothing quiet was swept either
+    expect(planPoll({ active: ['/busy'], lastEvent: new Map(), candidates: ['/busy'], now, lastSweep: 0 }).sweep).toBe(false)
+    expect(planPoll({ active: [], lastEvent: new Map(), candidates: ['/a'], now, lastSweep: 0 })).toEqual({ directories: ['/a'], sweep: true })
+  })
+
   it('asks about each directory once, active ones first, and at most MAX_DIRECTORIES', () => {
     const candidates = Array.from({ length: 50 }, (_, i) => `/d${i}`)
     const plan = planPoll({ active: ['/d7', '/busy'], lastEvent: new Map([['/d7', now]]), candidates, now, lastSweep: 0 })

@@ -26,17 +26,19 @@ export interface PollInput {
 
 export interface PollPlan {
   directories: string[]
-  /** This pass sweeps the quiet candidates (the caller records `now` as the last sweep). */
+  /** This pass sweeps quiet candidates (the caller records `now` as the last sweep). */
   sweep: boolean
 }
 
 export function planPoll(input: PollInput): PollPlan {
   const out = new Set<string>(input.active)
   for (const [dir, at] of input.lastEvent) if (input.now - at <= HOT_DIRECTORY_MS) out.add(dir)
-  const sweep = input.now - input.lastSweep >= QUIET_SWEEP_MS
-  if (sweep) {
+  const due = input.now - input.lastSweep >= QUIET_SWEEP_MS
+  const before = out.size
+  if (due) {
     for (const dir of input.lastEvent.keys()) out.add(dir)
     for (const dir of input.candidates) out.add(dir)
   }
-  return { directories: [...out].slice(0, MAX_DIRECTORIES), sweep }
+  // a sweep with nothing to sweep (Studio's index still loading at start) is not one: the next pass sweeps
+  return { directories: [...out].slice(0, MAX_DIRECTORIES), sweep: out.size > before }
 }
