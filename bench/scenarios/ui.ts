@@ -187,6 +187,9 @@ export const ui: Scenario = {
         '',
         table(['target', 'measure', 'Studio', 'goal', 'verdict'], rows),
         '',
+        "U1's \"app JS\" is the first line of the vendor chunk (Vue and the virtualizer), the first of the app's chunks to run, once it has downloaded and V8 has compiled it; " +
+          "the entry before it is a few lines that only ask for the chunks (web/src/main.ts). The row's time from navigation start is in the second table.",
+        '',
         `U6 with the composer focused instead: ${format(readings.idleCpuFocusedPercent)} % CPU while idle. That is Chromium repainting the blinking caret twice a second, not the app: it has no timer under 1 s and asks for no animation frame while idle.`,
         '',
         `OpenCode's own web app, served by the same OpenCode (${oc.url.replace(/:\d+$/, ':<port>')}/<dir>/session/<id>), in the same browser and run:`,
