@@ -32,7 +32,7 @@ async function start(): Promise<void> {
   // the page (they settle in microtasks); if they did not, the app mounts without them and they follow.
   await (chat ?? yieldToBrowser())
   sidebarRowsShown.value = false
-  timelineRowsShown.value = false
+  if (chat) timelineRowsShown.value = false // the home screen has no timeline
   createApp(App).mount('#app')
   await yieldToBrowser()
   if (chat) {
@@ -40,7 +40,6 @@ async function start(): Promise<void> {
     await new Promise<void>((resolve) => afterNextPaint(resolve))
   }
   sidebarRowsShown.value = true
-  timelineRowsShown.value = true
   // the rest once the first screen has painted
   afterNextPaint(() => void boot(first))
 }
