@@ -175,7 +175,7 @@ export const ui: Scenario = {
       return [
         '## UI (`npm run bench -- ui`)',
         '',
-        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium (Debian) headless · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium ${browser.version} (Debian) headless, its WebUI omnibox popup off (bench/ui/browser.ts) · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
           `frames are watched for ${STREAM_SECONDS} s from the reply's first delta, long tasks from the prompt on; the first delta came ` +
           `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
         '',

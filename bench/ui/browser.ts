@@ -15,19 +15,56 @@ export interface UiBrowser {
   /** A fresh context: empty HTTP cache and storage, as a first visit. */
   context(): Promise<BrowserContext>
   close(): Promise<void>
+  /** Chromium's version, for the results' header. */
+  version: string
 }
 
 export async function launchUiBrowser(): Promise<UiBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'ocs-ui-bench-'))
   // --enable-precise-memory-info makes performance.memory exact instead of bucketed
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, '--enable-precise-memory-info'] })
+  const args = [...ARGS, '--enable-precise-memory-info']
+  const browser = await launchWithout(args, BROWSER_UI_FEATURES)
   return {
+    version: browser.version(),
     context: () => browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
     async close() {
       await browser.close().catch(() => undefined)
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Chromium's own UI that is not the page: its omnibox popup is a WebUI page (chrome://omnibox-popup) in a
+ * renderer of its own, made with every new window. Each first visit here opens a new context, i.e. a new
+ * window, and that renderer then loads its own app beside the page: 0.8 s of CPU per window (Chromium 156,
+ * /proc), on a 2-core machine in the middle of the load being measured (it made first visits ~2× slower).
+ * A person's tab opens in a window that has it already, so the benchmark turns it off.
+ */
+const BROWSER_UI_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'PreloadTopChromeWebUI']
+
+/**
+ * Launches with `features` disabled on top of Playwright's own list: Chromium reads only the last
+ * --disable-features switch, so Playwright's (read from the browser it launched) is replaced by the union.
+ */
+async function launchWithout(args: string[], features: string[]): Promise<Browser> {
+  // the browser tells its command line only to automation
+  const probe = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...args, '--enable-automation'] })
+  let defaults: string | undefined
+  try {
+    const cdp = await probe.newBrowserCDPSession()
+    const { arguments: argv } = (await cdp.send('Browser.getBrowserCommandLine')) as { arguments: string[] }
+    defaults = argv.find((a) => a.startsWith('--disable-features='))
+  } finally {
+    await probe.close()
+  }
+  const listed = defaults ? defaults.slice('--disable-features='.length).split(',') : []
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreDefaultArgs: defaults ? [defaults] : [],
+    args: [...args, `--disable-features=${[...listed, ...features].join(',')}`],
+  })
 }
 
 /**
