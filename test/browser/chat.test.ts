@@ -96,6 +96,27 @@ describe('chat', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'chat.png') })
   })
 
+  it('renders a long streamed reply in pieces: its start is never rendered again, and it ends as the HTML of the whole', async () => {
+    await send(page, 'long reply [[long:20000]] [[chunks:500]] [[delay:8]]')
+    const reply = () => page.locator('article[data-role="assistant"]').nth(2)
+    // while it streams, its start is frozen in pieces: mark the first piece's first block
+    await expect.poll(() => reply().locator('.md > .piece').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
+    await reply().locator('.md > .piece').first().evaluate((piece) => piece.firstElementChild!.setAttribute('data-probe', 'kept'))
+    await reply().locator('.meta').waitFor({ timeout: 60_000 })
+    await expect.poll(() => reply().locator('.md pre.hljs').count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    // the marked element is still there: no update after it was frozen rebuilt it
+    expect(await reply().locator('[data-probe="kept"]').count()).toBe(1)
+    const pieces = await reply()
+      .locator('.md > .piece')
+      .evaluateAll((els) => els.map((e) => e.innerHTML).join('').replace(' data-probe="kept"', ''))
+    expect(pieces.length).toBeGreaterThan(15_000)
+    // after a reload the finished reply is rendered whole, in one piece: the same HTML
+    await page.reload()
+    await expect.poll(() => reply().locator('.md pre.hljs').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await reply().locator('.md > .piece').count()).toBe(0)
+    await expect.poll(() => reply().locator('.md').first().innerHTML(), { timeout: 20_000 }).toBe(pieces)
+  })
+
   it('attaches a PNG by the picker and one by drop: the model gets their exact bytes; a refused type says why', async () => {
     await newSessionInProject(page)
     const picked = makePng(24, 24, 11)

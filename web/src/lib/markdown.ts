@@ -76,6 +76,13 @@ export function cachedMarkdown(key: string | undefined): string | undefined {
   return key ? cache.get(key) : undefined
 }
 
+/** Keeps a finished rendering of `key` made elsewhere (a live text rendered in pieces). */
+export function rememberMarkdown(key: string, html: string): void {
+  if (cache.has(key)) return
+  if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!)
+  cache.set(key, html)
+}
+
 export async function renderMarkdown(text: string, key?: string): Promise<Rendered> {
   const hit = cachedMarkdown(key)
   if (hit !== undefined) return { html: hit, pending: false }
@@ -83,9 +90,6 @@ export async function renderMarkdown(text: string, key?: string): Promise<Render
   const out = await unsafeHtml(text)
   const html = await sanitize(out.html)
   // only finished renderings are kept: a pending one is redone once its language is in
-  if (key && !out.pending) {
-    if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!)
-    cache.set(key, html)
-  }
+  if (key && !out.pending) rememberMarkdown(key, html)
   return { html, pending: out.pending }
 }
