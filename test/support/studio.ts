@@ -2,6 +2,7 @@
 // running src/main.ts exactly as `npm start` does (signals, exit codes, spawn mode with its own env).
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
 import { createApp, type App } from '../../src/app.js'
@@ -59,8 +60,11 @@ export async function startStudioChild(options: {
   cwd?: string
   /** A command that execs the rest, e.g. `prlimit --fsize=N --` (its pid is then Studio's). */
   prefix?: string[]
+  /** The checkout whose src/main.ts (and web/dist) runs: this one by default (bench/ui-ab.ts runs others). */
+  root?: string
 }): Promise<ChildStudio> {
-  const command = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', `${REPO_ROOT}src/main.ts`, '--port', '0', ...(options.args ?? [])]
+  const root = options.root ?? REPO_ROOT
+  const command = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', join(root, 'src', 'main.ts'), '--port', '0', ...(options.args ?? [])]
   const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd ?? REPO_ROOT,
     env: options.env,
