@@ -97,8 +97,10 @@ describe('chat', () => {
   })
 
   it('renders a long streamed reply in pieces: its start is never rendered again, and it ends as the HTML of the whole', async () => {
+    // a session of its own: the offline test below reads the first one's last reply
+    await newSessionInProject(page)
     await send(page, 'long reply [[long:20000]] [[chunks:500]] [[delay:8]]')
-    const reply = () => page.locator('article[data-role="assistant"]').nth(2)
+    const reply = () => lastAssistant(page)
     // while it streams, its start is frozen in pieces: mark the first piece's first block
     await expect.poll(() => reply().locator('.md > .piece').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
     await reply().locator('.md > .piece').first().evaluate((piece) => piece.firstElementChild!.setAttribute('data-probe', 'kept'))
