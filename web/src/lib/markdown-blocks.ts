@@ -9,7 +9,8 @@
 // - the line is not indented at all (it could continue an indented code block or a list item, whose
 //   content may start 2 columns in);
 // - the line is not a list item (it would continue the list before, making it a loose list);
-// - the text has no link reference definition (`[label]: url`), which reaches any part of the text.
+// - the text has no link reference definition (`[label]: url`), which reaches any part of the text; one
+//   that arrives after a cut undoes the pieces (`piecesHold`).
 // The line after the cut must be complete, so a marker still being typed cannot change its kind.
 
 /** A cut is looked for once the part after the last one is this long. */
@@ -23,12 +24,20 @@ const INDENTED = /^[ \t]/
 const REFERENCE = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:/m
 
 /**
+ * Whether pieces cut from `text` before `from` still render as their part of the whole: they do unless a
+ * link reference definition arrived after them (the text before `from` was checked when it was cut).
+ */
+export function piecesHold(text: string, from: number): boolean {
+  return !REFERENCE.test(text.slice(from))
+}
+
+/**
  * The offset, after `from` (itself a block's start), of the last cut in `text`, or -1 when the text after
  * `from` is shorter than CUT_AFTER or has no safe place.
  */
 export function lastSafeCut(text: string, from: number): number {
   if (text.length - from < CUT_AFTER) return -1
-  if (REFERENCE.test(text)) return -1
+  if (!piecesHold(text, 0)) return -1
   const limit = text.length - KEEP_AFTER
   let cut = -1
   let fence: { char: string; length: number } | null = null
