@@ -20,6 +20,7 @@ import { launchUiBrowser } from './ui/browser.js'
 import { waitForQuiet } from './ui/settle.js'
 import { measureLoads, type LoadReadings } from './ui/studio-load.js'
 import { ensureUiDataDir, installUiDataDir } from './ui-data-dir.js'
+import { newestReplyMarker } from './ui-dataset.js'
 
 const MEASURES: Array<[keyof LoadReadings, string]> = [
   ['sidebarFirstRowMs', 'U1 app JS → first sidebar row'],
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       }
       await waitForQuiet([oc.pid, ...studios.map((s) => s.pid)])
       const browser = await launchUiBrowser()
-      const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
+      const marker = newestReplyMarker(data)
       const readings: LoadReadings[][] = [[], []]
       try {
         for (let v = 0; v < visits; v++) {

@@ -183,6 +183,11 @@ function pngSide(bytes: number): [number, number] {
   return [side, side]
 }
 
+/** Text of the long session's newest reply: what a page shows once that message is painted. */
+export function newestReplyMarker(data: SeededUiDataset): string {
+  return `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
+}
+
 function reply(k: number): string {
   return [
     `## Result of turn ${k}`,

@@ -22,6 +22,7 @@ import { measureDeadStream, type DeadStreamReadings } from '../ui/studio-dead-st
 import { measureStudioUi, SWITCHES, type StudioUiReadings } from '../ui/studio-ui.js'
 import { waitForQuiet } from '../ui/settle.js'
 import { ensureUiDataDir, installUiDataDir } from '../ui-data-dir.js'
+import { newestReplyMarker } from '../ui-dataset.js'
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 /** How long a reply streams into the long session (U4, U5): 10 s by default, UI_STREAM_SECONDS=600 for U5's full run. */
@@ -97,7 +98,7 @@ export const ui: Scenario = {
     await waitStudioReady(studio.url)
     const settled = await waitForQuiet([oc.pid, studio.pid])
     const browser = await launchUiBrowser()
-    const marker = `Result of turn ${Math.ceil(data.longSession.messageIds.length / 2) - 1}`
+    const marker = newestReplyMarker(data)
     /** Prompt → first delta of each streamed reply (ms): its long tasks count, its frames do not. */
     const firstDelta = { studio: Number.NaN, opencode: Number.NaN }
     const long = () => ({ opencode: oc.url, sessionId: data.longSession.id, directory: dir })

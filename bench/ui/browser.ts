@@ -2,9 +2,6 @@
 // readings taken from the browser's own clocks and counters: the Performance API inside the page, and
 // the DevTools protocol for heap and CPU.
 
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -20,7 +17,6 @@ export interface UiBrowser {
 }
 
 export async function launchUiBrowser(): Promise<UiBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'ocs-ui-bench-'))
   // --enable-precise-memory-info makes performance.memory exact instead of bucketed
   const args = [...ARGS, '--enable-precise-memory-info']
   const browser = await launchWithout(args, BROWSER_UI_FEATURES)
@@ -29,7 +25,6 @@ export async function launchUiBrowser(): Promise<UiBrowser> {
     context: () => browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
     async close() {
       await browser.close().catch(() => undefined)
-      rmSync(profile, { recursive: true, force: true })
     },
   }
 }
