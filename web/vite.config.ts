@@ -11,6 +11,8 @@ const studio = process.env.STUDIO_URL ?? 'http://127.0.0.1:3210'
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [vue(), preloadFirstScreen(), firstScreenChunkHeads()],
+  // every component is <script setup>: Vue's Options API support is code every first load would compile
+  define: { __VUE_OPTIONS_API__: 'false' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

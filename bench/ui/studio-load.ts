@@ -19,7 +19,7 @@ export interface LoadReadings {
   /** U2: navigation start → the newest message of the long session painted, cold and warm. */
   openColdMs: number
   openWarmMs: number
-  /** U2 once more: a third visit, where Chromium runs the app from the code cache the second one made. */
+  /** U2 once more: a third visit, another warm one (this Chromium keeps no code cache for the app: see measureOnce). */
   openHotMs: number
   firstPageBytes: number
   /** U11: JS the chat route loads, gzipped; navigation start → composer usable. */
@@ -93,7 +93,10 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
     const { long: openWarm } = await navigateWatching(warm, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker) })
     await warm.close()
 
-    // and a third time: a second visit makes V8's code cache (more work than none), later ones use it
+    // and a third time. Not a visit with V8's code cache: Playwright's contexts are off the record, where
+    // Chromium keeps none, and even in a profile Chromium 156 streams the app's module scripts through its
+    // background fetch path without one (seen in traces: no `consumedCacheSize` on their v8.compileModule
+    // unless BackgroundResourceFetch is off). So a second warm reading, as a person's third visit would be.
     const hot = await context.newPage()
     const { long: openHot } = await navigateWatching(hot, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker) })
     await hot.close()

@@ -28,6 +28,7 @@ beforeEach(async () => {
     return [{ directory: '/w/a' }, { directory: '/w/b c' }, { directory: '/w/third' }]
   })
   app.get('/api/session/status', async () => ({}))
+  app.get('/api/attention', async () => [])
   app.get('/api/session', async (request, reply) => {
     reply.header('x-opencode-studio-seq', '42').header('x-next-cursor', 'c1')
     const q = request.query as { directory: string }
@@ -55,7 +56,7 @@ describe('index.html with the first screen embedded', () => {
     expect(res.statusCode).toBe(200)
     const answers = boot(res.body)
     expect(Object.keys(answers).sort()).toEqual(
-      ['/health', '/api/opencode-studio/directories', '/api/session/status?local=true', sidebarPagePath('/w/a'), sidebarPagePath('/w/b c')].sort(),
+      ['/health', '/api/opencode-studio/directories', '/api/session/status?local=true', '/api/attention?local=true', sidebarPagePath('/w/a'), sidebarPagePath('/w/b c')].sort(),
     )
     expect(answers['/api/opencode-studio/directories']!.headers['x-opencode-studio-seq']).toBe('41')
     expect(answers[sidebarPagePath('/w/b c')]!.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'x-opencode-studio-seq': '42', 'x-next-cursor': 'c1' })

@@ -161,6 +161,16 @@ describe('chat', () => {
     expect(await page.title()).toMatch(/^\(1\)/)
     await expect.poll(() => page.locator(`.sidebar [data-session-id="${id}"] .badge`).first().textContent()).toBe('1')
     await page.screenshot({ path: join(SCREENSHOTS, 'attention.png') })
+    // after a reload the card is on the first screen from Studio's book, embedded in index.html: OpenCode's
+    // own answer (asked for once the page has painted) is held back here, 6 s
+    await page.route('**/api/attention', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 6000))
+      await route.continue().catch(() => undefined)
+    })
+    await page.reload()
+    await card.waitFor({ timeout: 4000 })
+    expect(await card.textContent()).toContain('echo allowed-ran')
+    await page.unroute('**/api/attention')
     await card.getByRole('button', { name: 'Allow once' }).click()
     const tool = page.locator('[data-tool="bash"]').first()
     await expect.poll(() => tool.getAttribute('data-status'), { timeout: 45_000 }).toBe('completed')

@@ -48,6 +48,8 @@ export const api = {
   /** Studio's status index: every directory's busy sessions, without asking OpenCode. */
   statusAll: () => get<Record<string, SessionStatus>>('/api/session/status?local=true'),
   attention: () => get<AttentionItem[]>('/api/attention'),
+  /** Studio's book of pending requests (kept by events and its own polls), without asking OpenCode. */
+  attentionLocal: () => get<AttentionItem[]>('/api/attention?local=true'),
   permissions: (directory: string) => get<PermissionRequest[]>(`/api/permission${qs({ directory })}`),
   questions: (directory: string) => get<QuestionRequest[]>(`/api/question${qs({ directory })}`),
   createSession: (directory: string, body: { title?: string; parentID?: string } = {}) =>

@@ -1,11 +1,13 @@
 // The app's start, in two steps so that the first paint does not wait for what it does not show:
 // - firstScreen(): what the first frame shows (health, directories, the first directories' pages, run
-//   state). Studio embeds these answers in index.html, so this settles within microtasks and the app
-//   mounts with them: one render of the sidebar's rows, not one per answer.
-// - boot(): the rest, after that frame is painted: more directories' pages, pending requests, the stream
-//   (resumed from the oldest of the snapshots' seq).
+//   state, the pending requests Studio knows of). Studio embeds these answers in index.html, so this
+//   settles within microtasks and the app mounts with them: one render of the sidebar's rows, not one
+//   per answer. None of them asks OpenCode anything: on the same machine, its work would compete with
+//   the page's.
+// - boot(): the rest, after that frame is painted: more directories' pages, pending requests as OpenCode
+//   has them, the stream (resumed from the oldest of the snapshots' seq).
 
-import { refreshAttention } from '../stores/attention'
+import { readAttentionBook, refreshAttention } from '../stores/attention'
 import { health, refreshHealth, streamOpen } from '../stores/connection'
 import { eventCounts, eventLog, startLive } from '../stores/live'
 import { timelineStats } from '../stores/messages'
@@ -20,8 +22,9 @@ const STARTUP_DIRS = 8
 
 export async function firstScreen(): Promise<void> {
   const status = refreshStatus([])
+  const pending = readAttentionBook()
   await Promise.all([refreshHealth().then(() => noteSeq(health.value?.events?.seq ?? null)), loadDirectories()])
-  await Promise.all([...dirs.value.slice(0, FIRST_SCREEN_DIRS).map((d) => loadDirectory(d.directory)), status])
+  await Promise.all([...dirs.value.slice(0, FIRST_SCREEN_DIRS).map((d) => loadDirectory(d.directory)), status, pending])
 }
 
 export async function boot(first: Promise<void>): Promise<void> {

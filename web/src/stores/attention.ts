@@ -21,6 +21,23 @@ function arr<T>(v: T[]): T[] {
   return v
 }
 
+/**
+ * The first screen's pending requests: Studio's book (kept by OpenCode's events and Studio's own polls),
+ * embedded in index.html, so a waiting prompt is on the first paint and OpenCode is asked nothing while
+ * the page loads; refreshAttention() asks OpenCode once it has painted. Quiet on failure: that refresh
+ * follows anyway.
+ */
+export async function readAttentionBook(): Promise<void> {
+  try {
+    const answer = await api.attentionLocal()
+    if (!Array.isArray(answer.data)) return
+    noteSeq(answer.seq)
+    attention.value = answer.data
+  } catch {
+    // the authoritative refresh follows
+  }
+}
+
 export async function refreshAttention(directories: string[]): Promise<void> {
   if (hasAttentionRoute) {
     try {
