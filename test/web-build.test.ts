@@ -1,12 +1,14 @@
 // The build's first-screen plumbing (web/vite.config.ts), on a build of its own: index.html preloads each
 // chunk the start evaluates in its own task, and those chunks begin with V8's compile hint (and the
 // vendor chunk with the mark the UI benchmark times the start from). A Vite or plugin change that drops
-// one of these leaves the app working but slower, so only a test notices.
+// one of these leaves the app working but slower, so only a test notices. So does every asset's
+// compressed copies, which Studio sends instead of compressing per request (src/http/static.ts).
 
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -44,5 +46,20 @@ describe('the web build', () => {
     const entry = readFileSync(join(out, 'assets', chunk('index')), 'utf8')
     expect(entry.length).toBeLessThan(8 * 1024)
     expect(entry).not.toContain('performance.mark(')
+  })
+
+  it('writes every asset of 1 KiB or more also as .br and .gz, each the same bytes once decompressed', () => {
+    const dir = join(out, 'assets')
+    const assets = readdirSync(dir).filter((f) => !/\.(br|gz)$/.test(f) && statSync(join(dir, f)).size >= 1024)
+    expect(assets.length).toBeGreaterThan(10)
+    for (const name of assets) {
+      const bytes = readFileSync(join(dir, name))
+      expect(brotliDecompressSync(readFileSync(join(dir, `${name}.br`))).equals(bytes)).toBe(true)
+      expect(gunzipSync(readFileSync(join(dir, `${name}.gz`))).equals(bytes)).toBe(true)
+    }
+    // the chunk heads (written after the bundle) are in the compressed copies too
+    const vendor = brotliDecompressSync(readFileSync(join(dir, `${chunk('vendor')}.br`))).toString('utf8')
+    expect(vendor.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true)
+    expect(existsSync(join(dir, `${chunk('index')}.br`))).toBe(true)
   })
 })

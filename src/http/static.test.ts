@@ -1,16 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
+import compress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toErrorReply } from './errors.js'
-import { staticRoutes } from './static.js'
+import { acceptsEncoding, staticRoutes } from './static.js'
 
 let root: string
+const BIG = Buffer.from('export const rows = [' + Array.from({ length: 2000 }, (_, i) => `{id:${i}}`).join(',') + ']\n')
 let app: FastifyInstance
 
-async function build(dir: string): Promise<FastifyInstance> {
+async function build(dir: string, options: { compress?: boolean } = {}): Promise<FastifyInstance> {
   const f = Fastify()
+  // as Studio's server registers it (src/http/server.ts)
+  if (options.compress) await f.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
   f.setErrorHandler((err, _request, reply) => {
     const out = toErrorReply(err)
     return reply.code(out.statusCode).send(out.body)
@@ -27,6 +32,10 @@ beforeAll(async () => {
   writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div>')
   writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)')
   writeFileSync(join(root, 'favicon.svg'), '<svg/>')
+  // as the build writes them (web/vite.config.ts)
+  writeFileSync(join(root, 'assets', 'big-abc123.js'), BIG)
+  writeFileSync(join(root, 'assets', 'big-abc123.js.br'), brotliCompressSync(BIG))
+  writeFileSync(join(root, 'assets', 'big-abc123.js.gz'), gzipSync(BIG))
   writeFileSync(join(tmpdir(), 'ocs-static-secret.txt'), 'TOP-SECRET-CONTENT')
   app = await build(root)
 })
@@ -73,5 +82,40 @@ describe('the web UI route', () => {
     expect(res.statusCode).toBe(503)
     expect(res.json().code).toBe('ui_not_built')
     await bare.close()
+  })
+
+  it('sends an asset as the build compressed it (brotli, else gzip), byte for byte, and as it is to a client that takes neither', async () => {
+    const packed = (suffix: string) => readFileSync(join(root, 'assets', `big-abc123.js${suffix}`))
+    for (const withCompression of [false, true]) {
+      const f = await build(root, { compress: withCompression })
+      const br = await f.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } })
+      expect(br.headers['content-encoding']).toBe('br')
+      expect(br.headers.vary).toContain('accept-encoding')
+      expect(br.headers['content-type']).toContain('text/javascript')
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+      expect(br.rawPayload.equals(packed('.br'))).toBe(true) // not compressed again on the way out
+      expect(brotliDecompressSync(br.rawPayload).equals(BIG)).toBe(true)
+      for (const header of ['gzip', 'br;q=0, gzip;q=0.5']) {
+        const gz = await f.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': header } })
+        expect(gz.headers['content-encoding']).toBe('gzip')
+        expect(gz.rawPayload.equals(packed('.gz'))).toBe(true)
+        expect(gunzipSync(gz.rawPayload).equals(BIG)).toBe(true)
+      }
+      const plain = await f.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'identity' } })
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.rawPayload.equals(BIG)).toBe(true)
+      await f.close()
+    }
+  })
+
+  it('reads Accept-Encoding as HTTP does: names, q=0 refusals, and *', () => {
+    expect(acceptsEncoding('gzip, deflate, br, zstd', 'br')).toBe(true)
+    expect(acceptsEncoding('BR;Q=0.1', 'br')).toBe(true)
+    expect(acceptsEncoding('br;q=0, gzip', 'br')).toBe(false)
+    expect(acceptsEncoding('*', 'gzip')).toBe(true)
+    expect(acceptsEncoding('*;q=0', 'gzip')).toBe(false)
+    expect(acceptsEncoding('gzip;q=0, *', 'gzip')).toBe(false)
+    expect(acceptsEncoding(undefined, 'gzip')).toBe(false)
+    expect(acceptsEncoding('', 'br')).toBe(false)
   })
 })

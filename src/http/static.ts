@@ -2,7 +2,8 @@
 // (immutable), every other GET that is not Studio's or OpenCode's answers index.html, never cached, so
 // deep links like /session/<id> reload into the same screen (history-mode fallback). Nothing is read at
 // start-up: the index is read on first use, so start-up time does not change. Each index.html carries
-// the first screen's data where its marker is (boot-data.ts).
+// the first screen's data where its marker is (boot-data.ts). Assets go out compressed as the build wrote
+// them (`.br`, `.gz` beside each: web/vite.config.ts), not compressed again per request.
 
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
@@ -22,6 +23,25 @@ export interface StaticOptions {
 
 /** Where index.html takes the first screen's data (src/http/boot-data.ts). */
 const BOOT_MARKER = '<!--studio-boot-->'
+
+/** The encodings the build writes beside each asset, best first: name, file suffix. */
+const PRECOMPRESSED = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+] as const
+
+/** Whether an Accept-Encoding header takes `encoding` (by name or `*`, with no `q=0`). */
+export function acceptsEncoding(header: string | undefined, encoding: string): boolean {
+  let star = false
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    const q = params.find((p) => p.startsWith('q='))
+    const takes = q === undefined || Number(q.slice(2)) > 0
+    if (name === encoding) return takes
+    if (name === '*') star = takes
+  }
+  return star
+}
 
 const DEFAULT_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 /** Paths that belong to Studio or OpenCode: never answered with the UI. */
@@ -73,6 +93,22 @@ export async function staticRoutes(app: FastifyInstance, options: StaticOptions)
       const info = await stat(file).catch(() => null)
       if (!info?.isFile()) throw routeNotFound('GET', path)
       const immutable = path.startsWith('/assets/')
+      if (immutable) {
+        for (const [encoding, suffix] of PRECOMPRESSED) {
+          if (!acceptsEncoding(request.headers['accept-encoding'], encoding)) continue
+          const packed = await stat(file + suffix).catch(() => null)
+          if (!packed?.isFile()) continue
+          // a reply that has its Content-Encoding is left alone by the compression hook (server.ts)
+          return reply
+            .header('cache-control', 'public, max-age=31536000, immutable')
+            .header('vary', 'accept-encoding')
+            .header('content-encoding', encoding)
+            .header('content-length', packed.size)
+            .type(TYPES[ext] ?? 'application/octet-stream')
+            .send(createReadStream(file + suffix))
+        }
+      }
+      if (immutable) reply.header('vary', 'accept-encoding')
       return reply
         .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
         .header('content-length', info.size)
