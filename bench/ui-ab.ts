@@ -30,6 +30,8 @@ const MEASURES: Array<[keyof LoadReadings, string]> = [
   ['openHotMs', 'U2 third visit'],
   ['interactiveMs', 'U11 cold load to interactive'],
   ['loadLongestTaskMs', 'longest task while loading'],
+  ['coldOpencodeCpuMs', "OpenCode's CPU during the cold visit"],
+  ['coldStudioCpuMs', "Studio's CPU during the cold visit"],
 ]
 
 const git = (args: string[], cwd = REPO_ROOT) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim()
@@ -82,7 +84,12 @@ async function main(): Promise<void> {
           // A B, B A, …: neither side always goes first (a page right after another one is slower)
           for (const i of v % 2 === 0 ? [0, 1] : [1, 0]) {
             process.stderr.write(`ui-ab: visit ${v + 1}/${visits} of ${positionals[i]}\n`)
-            const input = { url: studios[i]!.url, distDir: join(sides[i]!.root, 'web', 'dist'), longSession: { id: data.longSession.id, marker } }
+            const input = {
+              url: studios[i]!.url,
+              distDir: join(sides[i]!.root, 'web', 'dist'),
+              longSession: { id: data.longSession.id, marker },
+              serverPids: { opencode: oc.pid, studio: studios[i]!.pid },
+            }
             readings[i]!.push(await measureLoads(browser, input, 1))
           }
         }

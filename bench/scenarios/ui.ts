@@ -114,6 +114,7 @@ export const ui: Scenario = {
         moreSessions: others.slice(1, 11).map((s) => s.id),
         streamSeconds: STREAM_SECONDS,
         loadRuns: LOAD_RUNS,
+        serverPids: { opencode: oc.pid, studio: studio.pid },
         async startStream() {
           await waitStudioReady(studio.url)
           firstDelta.studio = await streamReply(`${studio.url}/api`, long(), STREAM_SECONDS, DELTA_MS)
@@ -190,6 +191,9 @@ export const ui: Scenario = {
         '',
         "U1's \"app JS\" is the first line of the vendor chunk (Vue and the virtualizer), the first of the app's chunks to run, once it has downloaded and V8 has compiled it; " +
           "the entry before it is a few lines that only ask for the chunks (web/src/main.ts). The row's time from navigation start is in the second table.",
+        '',
+        `While the long session's cold visit loaded (navigation → 500 ms after its newest message painted), OpenCode used ${format(readings.coldOpencodeCpuMs)} ms of CPU and Studio ${format(readings.coldStudioCpuMs)} ms ` +
+          '(medians, from /proc): the browser shares the machine with both, so their work during a load is the page\'s loss.',
         '',
         `U6 with the composer focused instead: ${format(readings.idleCpuFocusedPercent)} % CPU while idle. That is Chromium repainting the blinking caret twice a second, not the app: it has no timer under 1 s and asks for no animation frame while idle.`,
         '',

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import { cpuNs } from '../../test/harness/proc.js'
 import { longTasksSince, navigateWatching, PROBE_SCRIPT, type UiBrowser } from './browser.js'
 
 export interface LoadReadings {
@@ -27,6 +28,9 @@ export interface LoadReadings {
   interactiveMs: number
   /** The longest main-thread task while the home screen and the long session load (F.8: none over 50 ms). */
   loadLongestTaskMs: number
+  /** CPU the servers used while the long session's cold visit loaded (navigation → 500 ms after painted); NaN without their pids. */
+  coldOpencodeCpuMs: number
+  coldStudioCpuMs: number
   /** Each median's [lowest, highest] over the runs (and of other medians: U3's switches). */
   ranges: Partial<Record<string, [number, number]>>
   runs: number
@@ -36,6 +40,8 @@ export interface LoadInput {
   url: string
   distDir: string
   longSession: { id: string; marker: string }
+  /** OpenCode's and Studio's processes, for the CPU they use while a page loads (they share the machine). */
+  serverPids?: { opencode: number; studio: number }
 }
 
 const SIDEBAR_ROW = "document.querySelector('nav.sidebar .row') !== null"
@@ -79,11 +85,13 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
 
     // U2 cold (first open of the session in this browser), U11 on the chat route
     const cold = await context.newPage()
+    const servers = serverCpuMs(input)
     const coldSeen = await navigateWatching(cold, `${input.url}/session/${input.longSession.id}`, { long: LONG_PAINTED(input.longSession.marker), interactive: INTERACTIVE })
     const openCold = coldSeen.long
     const interactive = coldSeen.interactive
     const page = (await cold.evaluate(`(${ANSWER_TIMING})('/api/session/${input.longSession.id}/message?')`)) as { bytes: number }
     await cold.waitForTimeout(500) // what the screen still does right after (its lazy chunks load then)
+    const serversUsed = serverCpuMs(input)
     const jsGzip = await chatJsGzip(cold, input.distDir)
     const coldTasks = await longTasksSince(cold, 0)
     await cold.close()
@@ -113,6 +121,8 @@ async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<L
       chatJsGzipKb: jsGzip / 1024,
       interactiveMs: interactive,
       loadLongestTaskMs: Math.max(homeTasks.longestMs, coldTasks.longestMs),
+      coldOpencodeCpuMs: serversUsed.opencode - servers.opencode,
+      coldStudioCpuMs: serversUsed.studio - servers.studio,
     }
   } finally {
     await context.close()
@@ -124,4 +134,10 @@ async function chatJsGzip(page: Page, distDir: string): Promise<number> {
     (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js')),
   )
   return files.reduce((n, path) => n + gzipSync(readFileSync(join(distDir, path))).length, 0)
+}
+
+/** CPU time (ms) OpenCode and Studio have used so far: NaN when their pids were not given. */
+function serverCpuMs(input: LoadInput): { opencode: number; studio: number } {
+  if (!input.serverPids) return { opencode: Number.NaN, studio: Number.NaN }
+  return { opencode: cpuNs(input.serverPids.opencode) / 1e6, studio: cpuNs(input.serverPids.studio) / 1e6 }
 }

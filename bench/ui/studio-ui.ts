@@ -3,7 +3,7 @@
 
 import type { Page } from 'playwright-core'
 import { heapMb, longTasksSince, navigateWatching, paintedAt, PROBE_SCRIPT, routeTo, taskSeconds, type UiBrowser } from './browser.js'
-import { LONG_PAINTED, measureLoads, type LoadReadings } from './studio-load.js'
+import { LONG_PAINTED, measureLoads, type LoadInput, type LoadReadings } from './studio-load.js'
 
 /** What one open long session shows: its memory, switching, streaming, DOM size and idle CPU. */
 export interface SessionReadings {
@@ -40,6 +40,7 @@ export interface StudioUiInput {
   streamSeconds: number
   /** How many first visits U1, U2 and U11 are the medians of. */
   loadRuns: number
+  serverPids?: LoadInput['serverPids']
 }
 
 /** Switches measured (U3): the median is reported. */
