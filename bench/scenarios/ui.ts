@@ -182,7 +182,7 @@ export const ui: Scenario = {
           `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
         '',
         `Measured once OpenCode and Studio were quiet after their start (under 10 % of a core together over 2 s: ${settled.quiet ? `after ${format(settled.waitedMs / 1000)} s` : `not within ${format(settled.waitedMs / 1000)} s, measured anyway`}); ` +
-          `right after it, OpenCode boots the instances of the directories Studio asks about, which on this machine competes with the browser.`,
+          `quiet is not warm: in the first minutes after its start, the same page load costs OpenCode several times the CPU it does later, so the first visits share the machine with more of its work (what OpenCode and Studio used during the cold visits is under the table).`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
