@@ -1,9 +1,10 @@
 // The first screen's data, embedded in index.html: Studio's own answers to the GETs the app makes first
 // (health, directories, run state, pending requests, the sidebar's first two directories; on a deep link
-// the session and its newest messages), taken by calling those routes in-process with the page request's credentials.
-// The app then starts with its data instead of a chain of round trips that each wait for a busy main
-// thread. Only what Studio answers from its own index is embedded (nothing that waits on OpenCode), and
-// only what is ready within a small budget: the rest the page asks for as usual (web/index.html).
+// the session and its newest messages), taken by calling those routes in-process with the page request's
+// credentials. The app then starts with its data instead of a chain of round trips that each wait for a
+// busy main thread. Only what Studio answers from its own index is embedded (nothing that waits on
+// OpenCode), and only what is ready within a small budget: the rest the page asks for as usual
+// (web/index.html).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 

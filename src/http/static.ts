@@ -93,27 +93,18 @@ export async function staticRoutes(app: FastifyInstance, options: StaticOptions)
       const info = await stat(file).catch(() => null)
       if (!info?.isFile()) throw routeNotFound('GET', path)
       const immutable = path.startsWith('/assets/')
+      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').type(TYPES[ext] ?? 'application/octet-stream')
       if (immutable) {
+        reply.header('vary', 'accept-encoding')
         for (const [encoding, suffix] of PRECOMPRESSED) {
           if (!acceptsEncoding(request.headers['accept-encoding'], encoding)) continue
           const packed = await stat(file + suffix).catch(() => null)
           if (!packed?.isFile()) continue
           // a reply that has its Content-Encoding is left alone by the compression hook (server.ts)
-          return reply
-            .header('cache-control', 'public, max-age=31536000, immutable')
-            .header('vary', 'accept-encoding')
-            .header('content-encoding', encoding)
-            .header('content-length', packed.size)
-            .type(TYPES[ext] ?? 'application/octet-stream')
-            .send(createReadStream(file + suffix))
+          return reply.header('content-encoding', encoding).header('content-length', packed.size).send(createReadStream(file + suffix))
         }
       }
-      if (immutable) reply.header('vary', 'accept-encoding')
-      return reply
-        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .header('content-length', info.size)
-        .type(TYPES[ext] ?? 'application/octet-stream')
-        .send(createReadStream(file))
+      return reply.header('content-length', info.size).send(createReadStream(file))
     }
     // Anything else is a screen of the app.
     return sendIndex(request, reply)
