@@ -116,9 +116,9 @@ const PRECOMPRESS_MIN_BYTES = 1024
 
 /**
  * Every asset also as `.br` (quality 11) and `.gz` (level 9), once, at build time, which Studio sends as
- * they are (src/http/static.ts). Compressed per request instead, a first visit's ~0.5 MB of code cost
- * Studio 0.2-0.4 s of CPU, on a machine where the browser loading that code needs the CPU too, and
- * at a lower quality. After every other plugin's writes (the chunk heads above).
+ * they are (src/http/static.ts). Compressed per request instead (at a lower quality), the code cost
+ * Studio ~3 ms of CPU per large file, ~40 ms per first visit (bench:ui-ab), on a machine where the
+ * browser loading that code needs the CPU too. After every other plugin's writes (the chunk heads above).
  */
 function precompressAssets(): Plugin {
   let dir = ''
