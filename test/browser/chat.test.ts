@@ -202,6 +202,31 @@ describe('chat', () => {
     expect(await page.locator('[data-kind="question"]').count()).toBe(0)
   })
 
+  it("the composer's agent and model say they are loading until OpenCode's lists are in, then offer them", async () => {
+    await newSessionInProject(page)
+    // OpenCode's models held back (the pickers are asked for once the page is idle after its first paint)
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/config/providers*', async (route) => {
+      await held
+      await route.continue().catch(() => undefined)
+    })
+    await page.reload()
+    const agent = page.getByRole('combobox', { name: 'Agent' })
+    const model = page.getByRole('combobox', { name: 'Model' })
+    await expect.poll(() => model.textContent(), { timeout: 10_000 }).toBe('Loading…')
+    expect(await agent.textContent()).toBe('Loading…')
+    expect(await model.isDisabled()).toBe(true)
+    expect(await agent.isDisabled()).toBe(true)
+    release()
+    await expect.poll(() => model.isDisabled(), { timeout: 15_000 }).toBe(false)
+    await page.unroute('**/api/config/providers*')
+    expect(await model.textContent()).not.toContain('Loading…')
+    expect(await model.inputValue()).toMatch(/^[^/]+\/.+/)
+    expect(await agent.isDisabled()).toBe(false)
+    expect(await agent.inputValue()).not.toBe('')
+  })
+
   it('renders markdown with raw HTML inert: no script runs, no handler is kept, links open apart', async () => {
     await newSessionInProject(page)
     await send(page, 'See [the docs](https://example.com/docs) <img src="x" onerror="window.__pwned=1"> <script>window.__pwned=2</script> **bold**')
@@ -380,6 +405,8 @@ describe('when OpenCode goes away', () => {
 
     await world.startOpenCode()
     await banner.waitFor({ state: 'detached', timeout: 90_000 })
+    // the composer asks again for the agents and models OpenCode could not list while it was down
+    await expect.poll(() => page.getByRole('combobox', { name: 'Model' }).isDisabled(), { timeout: 30_000 }).toBe(false)
     await page.getByRole('textbox', { name: 'Message' }).press('Enter')
     // OpenCode starts cold: its first prompt takes a while on a busy machine.
     await expect.poll(() => lastAssistant(page).textContent(), { timeout: 150_000 }).toContain('ECHO: while down')
