@@ -20,11 +20,13 @@ export function useChoices(session: Ref<Session>) {
   const model = ref('')
   const agent = ref('')
 
-  async function load(dir: string, attempt = 0): Promise<void> {
+  /** Bumped by each new load (another directory, OpenCode back): an older one's answer is dropped. */
+  let generation = 0
+  async function load(dir: string, gen = ++generation, attempt = 0): Promise<void> {
     if (attempt === 0) failed.value = false
     try {
       const p = await pickersFor(dir)
-      if (dir !== session.value.directory) return
+      if (gen !== generation) return
       pickers.value = p
       const sid = session.value.id
       const lastModel = loadChoice(`model.${sid}`) ?? (session.value.model ? `${session.value.model.providerID}/${session.value.model.id}` : null)
@@ -32,10 +34,10 @@ export function useChoices(session: Ref<Session>) {
       const lastAgent = loadChoice(`agent.${sid}`) ?? session.value.agent ?? null
       agent.value = lastAgent && p.agents.some((a) => a.name === lastAgent) ? lastAgent : (p.agents[0]?.name ?? '')
     } catch {
-      if (dir !== session.value.directory) return
+      if (gen !== generation) return
       pickers.value = null
       // OpenCode may still be starting this directory: try again a little later
-      if (attempt + 1 < ATTEMPTS) setTimeout(() => void load(dir, attempt + 1), RETRY_MS)
+      if (attempt + 1 < ATTEMPTS) setTimeout(() => void load(dir, gen, attempt + 1), RETRY_MS)
       else failed.value = true
     }
   }
@@ -48,8 +50,8 @@ export function useChoices(session: Ref<Session>) {
     (dir, before) => (before === undefined ? afterNextPaint(() => afterPaint(() => void load(dir))) : void load(dir)),
     { immediate: true },
   )
-  // OpenCode back (restarted, or up after Studio): lists it could not give before
-  watch(openCodeReady, (ready) => ready && !pickers.value && void load(session.value.directory))
+  // OpenCode back (restarted, or up after Studio) after the retries gave up: the lists it could not give
+  watch(openCodeReady, (ready) => ready && failed.value && void load(session.value.directory))
   watch(model, (v) => v && saveChoice(`model.${session.value.id}`, v))
   watch(agent, (v) => v && saveChoice(`agent.${session.value.id}`, v))
 
