@@ -179,7 +179,8 @@ export const ui: Scenario = {
         '',
         `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium ${browser.version} (Debian) headless, its WebUI omnibox popup off (bench/ui/browser.ts) · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
           `frames are watched for ${STREAM_SECONDS} s from the reply's first delta, long tasks from the prompt on; the first delta came ` +
-          `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's`,
+          `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's` +
+          (readings.streamLongTasks > 0 ? `; Studio's longest task while streaming (${format(readings.streamLongestTaskMs)} ms) began ${format(readings.streamLongestTaskAtMs / 1000)} s after the prompt` : ''),
         '',
         `Measured once OpenCode and Studio were quiet after their start (under 10 % of a core together over 2 s: ${settled.quiet ? `after ${format(settled.waitedMs / 1000)} s` : `not within ${format(settled.waitedMs / 1000)} s, measured anyway`}); ` +
           `quiet is not warm: in the first minutes after its start, the same page load costs OpenCode several times the CPU it does later, so the first visits share the machine with more of its work (what OpenCode and Studio used during the cold visits is under the table).`,

@@ -154,10 +154,12 @@ export async function taskSeconds(cdp: CDPSession): Promise<number> {
 }
 
 /** Long tasks recorded since `since` (page clock): how many, and the longest. */
-export async function longTasksSince(page: Page, since: number): Promise<{ count: number; longestMs: number }> {
+/** Long tasks that started at or after `since` (page time): how many, the longest, and when it started (ms after `since`; NaN if none). */
+export async function longTasksSince(page: Page, since: number): Promise<{ count: number; longestMs: number; longestAtMs: number }> {
   return page.evaluate((t) => {
     const tasks = (window as unknown as { __uiProbe: { longTasks: { start: number; duration: number }[] } }).__uiProbe.longTasks.filter((x) => x.start >= t)
-    return { count: tasks.length, longestMs: tasks.reduce((m, x) => Math.max(m, x.duration), 0) }
+    const longest = tasks.reduce<{ start: number; duration: number } | null>((m, x) => (m && m.duration >= x.duration ? m : x), null)
+    return { count: tasks.length, longestMs: longest?.duration ?? 0, longestAtMs: longest ? longest.start - t : Number.NaN }
   }, since)
 }
 

@@ -16,6 +16,8 @@ export interface SessionReadings {
   streamFrameP95Ms: number
   streamLongTasks: number
   streamLongestTaskMs: number
+  /** When the longest of them started, ms after the window opened (just before the prompt); NaN if none. */
+  streamLongestTaskAtMs: number
   /** U5 (short form): heap after opening 10 sessions and the stream. */
   heapMb: number
   /** U6: DOM nodes in the timeline (bottom, and after paging up), idle CPU share. */
@@ -120,6 +122,7 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
       streamFrameP95Ms: p95(intervals(frames)),
       streamLongTasks: long.count,
       streamLongestTaskMs: long.longestMs,
+      streamLongestTaskAtMs: long.longestAtMs,
       heapMb: heap,
       timelineNodes,
       timelineNodesAfterScroll,
