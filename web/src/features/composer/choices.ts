@@ -7,7 +7,7 @@ import type { Session } from '../../api/types'
 import { afterNextPaint, afterPaint } from '../../lib/frame'
 import { openCodeReady } from '../../stores/connection'
 import { loadChoice, saveChoice } from '../../stores/ui'
-import { pickersFor, type Pickers } from './pickers'
+import { modelKey, pickersFor, type Pickers } from './pickers'
 
 /** Tries to load a directory's pickers while OpenCode may still be starting it. */
 const ATTEMPTS = 6
@@ -29,8 +29,8 @@ export function useChoices(session: Ref<Session>) {
       if (gen !== generation) return
       pickers.value = p
       const sid = session.value.id
-      const lastModel = loadChoice(`model.${sid}`) ?? (session.value.model ? `${session.value.model.providerID}/${session.value.model.id}` : null)
-      model.value = lastModel && p.models.some((m) => `${m.providerID}/${m.modelID}` === lastModel) ? lastModel : (p.defaultModel ?? '')
+      const lastModel = loadChoice(`model.${sid}`) ?? (session.value.model ? modelKey({ providerID: session.value.model.providerID, modelID: session.value.model.id }) : null)
+      model.value = lastModel && p.models.some((m) => modelKey(m) === lastModel) ? lastModel : (p.defaultModel ?? '')
       const lastAgent = loadChoice(`agent.${sid}`) ?? session.value.agent ?? null
       agent.value = lastAgent && p.agents.some((a) => a.name === lastAgent) ? lastAgent : (p.agents[0]?.name ?? '')
     } catch {
@@ -59,12 +59,12 @@ export function useChoices(session: Ref<Session>) {
     const groups = new Map<string, { name: string; models: { value: string; label: string }[] }>()
     for (const m of pickers.value?.models ?? []) {
       const g = groups.get(m.providerID) ?? { name: m.providerName, models: [] }
-      g.models.push({ value: `${m.providerID}/${m.modelID}`, label: m.name })
+      g.models.push({ value: modelKey(m), label: m.name })
       groups.set(m.providerID, g)
     }
     return [...groups.values()]
   })
-  const currentModel = computed(() => pickers.value?.models.find((m) => `${m.providerID}/${m.modelID}` === model.value))
+  const currentModel = computed(() => pickers.value?.models.find((m) => modelKey(m) === model.value))
   /** What a select shows instead of a choice: null when it has some. */
   const placeholder = (count: number, none: string): string | null =>
     pickers.value ? (count > 0 ? null : none) : failed.value ? 'Unavailable' : 'Loading…'

@@ -19,6 +19,11 @@ export interface Pickers {
   commands: Command[]
 }
 
+/** How a model is named in a choice (and the select's value): `provider/model`, as OpenCode's config has it. */
+export function modelKey(m: { providerID: string; modelID: string }): string {
+  return `${m.providerID}/${m.modelID}`
+}
+
 const TTL_MS = 5 * 60_000
 const cache = new Map<string, { at: number; value: Promise<Pickers> }>()
 
@@ -45,7 +50,7 @@ async function load(directory: string): Promise<Pickers> {
   if (providers.status === 'rejected' && agents.status === 'rejected') throw providers.reason
   return {
     models,
-    defaultModel: defaultModel ?? (models[0] ? `${models[0].providerID}/${models[0].modelID}` : null),
+    defaultModel: defaultModel ?? (models[0] ? modelKey(models[0]) : null),
     agents: agents.status === 'fulfilled' ? agents.value.data.filter((a) => a.mode !== 'subagent' && !a.hidden) : [],
     commands: commands.status === 'fulfilled' ? commands.value.data : [],
   }
