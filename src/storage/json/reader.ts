@@ -102,11 +102,14 @@ export function createJsonReader(dataDir: string): StorageReader {
 
     async changes(known) {
       const tracker = createConsistencyTracker()
+      // the sessions known before the scan: one the index learns of meanwhile (OpenCode's event for a
+      // file written after the listing) is not in the listing, and is not gone
+      const before = [...known.ids()]
       const files = await scanSessionFiles()
       const changed = files.filter((f) => signatures.get(f.path) !== f.signature)
       const upserted = await readSummaries(changed, tracker)
       const present = new Set(files.map((f) => f.id))
-      const removed = [...known.ids()].filter((id) => !present.has(id))
+      const removed = before.filter((id) => !present.has(id))
       const paths = new Set(files.map((f) => f.path))
       for (const path of signatures.keys()) if (!paths.has(path)) signatures.delete(path)
       for (const id of removed) {
