@@ -174,7 +174,9 @@ describe('messages', () => {
     }
   })
 
-  const page = (over: Partial<{ offset: number; limit: number | null; before: { id: string; time: number } | null; includeTotal: boolean }> = {}) =>
+  const page = (
+    over: Partial<{ offset: number; limit: number | null; before: { id: string; time: number } | null; includeTotal: boolean; elide: { overBytes: number; keepChars: number } }> = {},
+  ) =>
     reader.messages('ses_m', { offset: 0, limit: null, before: null, includeTotal: false, ...over })
 
   it('returns all messages oldest first, each with its parts in id order and all ids stamped', async () => {
@@ -200,6 +202,31 @@ describe('messages', () => {
     const before = await page({ limit: 10, before: { id: 'msg_3', time: 30 } })
     expect(before.ok && before.value.entries.map((m) => m.info.id)).toEqual(['msg_1', 'msg_2'])
     expect(before.ok && before.value.hasOlder).toBe(false)
+  })
+
+  it('reuses a pruned page until OpenCode commits, then reads the change', async () => {
+    const elide = { overBytes: 64, keepChars: 16 }
+    const pruned = () => page({ limit: 2, includeTotal: true, elide })
+    const first = await pruned()
+    const again = await pruned()
+    if (!first.ok || !again.ok) throw new Error('read failed')
+    expect(again.value).toBe(first.value) // the same page, not read again
+    expect(first.value.entries.map((m) => m.info.id)).toEqual(['msg_4', 'msg_5'])
+    writer.prepare("UPDATE part SET data = ? WHERE id = 'prt_5a'").run(JSON.stringify({ type: 'text', text: 'edited' }))
+    const later = await pruned()
+    if (!later.ok) throw new Error(later.reason)
+    expect(later.value).not.toBe(first.value)
+    expect(later.value.entries[1]!.parts[0]).toMatchObject({ id: 'prt_5a', text: 'edited' })
+  })
+
+  it('does not keep a page that skipped a row', async () => {
+    writer.prepare("UPDATE message SET data = '{broken' WHERE id = 'msg_5'").run()
+    const elide = { overBytes: 64, keepChars: 16 }
+    const first = await page({ limit: 2, elide })
+    const again = await page({ limit: 2, elide })
+    expect(first.consistency).toEqual({ degraded: true, parseSkips: 1 })
+    expect(again.consistency).toEqual({ degraded: true, parseSkips: 1 })
+    expect(again.ok && first.ok && again.value !== first.value).toBe(true)
   })
 
   it('skips an unreadable message row and reports it', async () => {

@@ -9,6 +9,7 @@ import type {
   ChangeSet,
   KnownSessions,
   MessagePage,
+  MessagePageRequest,
   MessageWithParts,
   ReadResult,
   SessionSummary,
@@ -18,6 +19,7 @@ import { watchPaths } from '../watch.js'
 import type { Statement } from 'better-sqlite3'
 import { openReadOnly, type Db } from './open.js'
 import { partFromElided, prepareElidedParts, type ElidedPartRow } from './elided-parts.js'
+import { createPageMemo } from './page-memo.js'
 import { withRetry } from './retry.js'
 import { type MessageRow, type PartRow, type SessionRow, SUMMARY_COLUMNS, type SummaryRow, toMessage, toSessionInfo, toSummary } from './rows.js'
 
@@ -67,6 +69,7 @@ export function createSqliteReader(path: string): StorageReader {
   }
   let lastVersion: number | null = null
   let watermark = 0
+  const memo = createPageMemo()
 
   const fail = (reason: string, tracker = createConsistencyTracker()): ReadResult<never> => {
     tracker.note('ioSkip')
@@ -151,43 +154,16 @@ export function createSqliteReader(path: string): StorageReader {
     getSessions: (ids) => chunkedAll(q.byIds, ids, toSessionInfo),
 
     async messages(sessionId, page) {
-      const tracker = createConsistencyTracker()
-      let total: number | null = null
-      if (page.includeTotal) {
-        const count = await withRetry(() => q.messageCount.get(sessionId) as number)
-        if (count.ok) total = count.value
-        else tracker.note('ioSkip')
-      }
-      // One row more than asked tells whether older messages exist.
-      const limit = page.limit === null ? -1 : page.limit + 1
-      const rows = await withRetry(() =>
-        page.before
-          ? (q.messagesBefore.all(sessionId, page.before.time, page.before.time, page.before.id, limit, page.offset) as MessageRow[])
-          : (q.messagesNewest.all(sessionId, limit, page.offset) as MessageRow[]),
-      )
-      if (!rows.ok) return fail(rows.reason, tracker)
-      const hasOlder = page.limit !== null && rows.value.length > page.limit
-      const newestFirst = hasOlder ? rows.value.slice(0, page.limit!) : rows.value
-      if (page.elide) return elidedPage(newestFirst, page.elide, { total, hasOlder }, tracker)
-      const partsByMessage = new Map<string, PartRow[]>()
-      for (let i = 0; i < newestFirst.length; i += ID_CHUNK) {
-        const ids = JSON.stringify(newestFirst.slice(i, i + ID_CHUNK).map((m) => m.id))
-        const parts = await withRetry(() => q.parts.all(ids) as PartRow[])
-        if (!parts.ok) return fail(parts.reason, tracker)
-        for (const p of parts.value) {
-          const list = partsByMessage.get(p.message_id)
-          if (list) list.push(p)
-          else partsByMessage.set(p.message_id, [p])
-        }
-      }
-      const entries: MessageWithParts[] = []
-      for (let i = newestFirst.length - 1; i >= 0; i--) {
-        const row = newestFirst[i]!
-        const message = toMessage(row, partsByMessage.get(row.id) ?? [])
-        if (message) entries.push(message)
-        else tracker.note('parseSkip')
-      }
-      return { ok: true, value: { entries, total, hasOlder } satisfies MessagePage, consistency: tracker.report() }
+      if (!page.elide) return readMessages(sessionId, page)
+      const before = await withRetry(() => q.dataVersion.get() as number)
+      if (!before.ok) return readMessages(sessionId, page)
+      const hit = memo.get(sessionId, page, before.value)
+      if (hit) return { ok: true, value: hit, consistency: null }
+      const read = await readMessages(sessionId, page)
+      // kept only when nothing was committed while it was read, and nothing was skipped
+      const after = await withRetry(() => q.dataVersion.get() as number)
+      if (read.ok && read.consistency === null && after.ok && after.value === before.value) memo.set(sessionId, page, after.value, read.value)
+      return read
     },
 
     async message(sessionId, messageId) {
@@ -240,6 +216,47 @@ export function createSqliteReader(path: string): StorageReader {
     close() {
       db.close()
     },
+  }
+
+  /** A page as stored (messages() adds the memo of pruned pages in front). */
+  async function readMessages(sessionId: string, page: MessagePageRequest): Promise<ReadResult<MessagePage>> {
+    const tracker = createConsistencyTracker()
+    let total: number | null = null
+    if (page.includeTotal) {
+      const count = await withRetry(() => q.messageCount.get(sessionId) as number)
+      if (count.ok) total = count.value
+      else tracker.note('ioSkip')
+    }
+    // One row more than asked tells whether older messages exist.
+    const limit = page.limit === null ? -1 : page.limit + 1
+    const rows = await withRetry(() =>
+      page.before
+        ? (q.messagesBefore.all(sessionId, page.before.time, page.before.time, page.before.id, limit, page.offset) as MessageRow[])
+        : (q.messagesNewest.all(sessionId, limit, page.offset) as MessageRow[]),
+    )
+    if (!rows.ok) return fail(rows.reason, tracker)
+    const hasOlder = page.limit !== null && rows.value.length > page.limit
+    const newestFirst = hasOlder ? rows.value.slice(0, page.limit!) : rows.value
+    if (page.elide) return elidedPage(newestFirst, page.elide, { total, hasOlder }, tracker)
+    const partsByMessage = new Map<string, PartRow[]>()
+    for (let i = 0; i < newestFirst.length; i += ID_CHUNK) {
+      const ids = JSON.stringify(newestFirst.slice(i, i + ID_CHUNK).map((m) => m.id))
+      const parts = await withRetry(() => q.parts.all(ids) as PartRow[])
+      if (!parts.ok) return fail(parts.reason, tracker)
+      for (const p of parts.value) {
+        const list = partsByMessage.get(p.message_id)
+        if (list) list.push(p)
+        else partsByMessage.set(p.message_id, [p])
+      }
+    }
+    const entries: MessageWithParts[] = []
+    for (let i = newestFirst.length - 1; i >= 0; i--) {
+      const row = newestFirst[i]!
+      const message = toMessage(row, partsByMessage.get(row.id) ?? [])
+      if (message) entries.push(message)
+      else tracker.note('parseSkip')
+    }
+    return { ok: true, value: { entries, total, hasOlder } satisfies MessagePage, consistency: tracker.report() }
   }
 
   /** A page whose large parts are read through SQLite's JSON functions (elided-parts.ts). */
