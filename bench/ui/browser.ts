@@ -153,7 +153,6 @@ export async function taskSeconds(cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
 }
 
-/** Long tasks recorded since `since` (page clock): how many, and the longest. */
 /** Long tasks that started at or after `since` (page time): how many, the longest, and when it started (ms after `since`; NaN if none). */
 export async function longTasksSince(page: Page, since: number): Promise<{ count: number; longestMs: number; longestAtMs: number }> {
   return page.evaluate((t) => {

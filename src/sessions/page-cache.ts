@@ -2,6 +2,7 @@
 // again between changes; at 100k sessions a page costs a couple of milliseconds to compute and
 // microseconds to reuse. Any change to any session invalidates everything (changes are rare next to reads).
 
+import { createLru } from '../lib/lru.js'
 import type { SessionStore } from './store.js'
 import type { ListPage, ListQuery } from './tree-page.js'
 
@@ -15,7 +16,7 @@ export interface PageCache {
 export function createPageCache(maxEntries = MAX_ENTRIES): PageCache {
   let owner: SessionStore | null = null
   let version = -1
-  const pages = new Map<string, ListPage>()
+  const pages = createLru<ListPage>(maxEntries)
   return {
     get(store, query, compute) {
       if (store !== owner || store.version !== version) {
@@ -25,14 +26,9 @@ export function createPageCache(maxEntries = MAX_ENTRIES): PageCache {
       }
       const key = JSON.stringify(query)
       const hit = pages.get(key)
-      if (hit) {
-        pages.delete(key)
-        pages.set(key, hit)
-        return hit
-      }
+      if (hit) return hit
       const page = compute()
       pages.set(key, page)
-      if (pages.size > maxEntries) pages.delete(pages.keys().next().value!)
       return page
     },
   }

@@ -5,6 +5,7 @@
 // an unchanged version proves the page unchanged. Only pruned pages are kept: their long strings are cut,
 // so an entry stays small (tens of KB), and the bound caps the whole.
 
+import { createLru } from '../../lib/lru.js'
 import type { MessagePage, MessagePageRequest } from '../types.js'
 
 /** Pages kept (a few open sessions, a page or two each). */
@@ -19,7 +20,7 @@ export interface PageMemo {
 
 export function createPageMemo(maxPages = MAX_PAGES): PageMemo {
   let at: number | null = null
-  const pages = new Map<string, MessagePage>()
+  const pages = createLru<MessagePage>(maxPages)
   const key = (sessionId: string, page: MessagePageRequest) =>
     JSON.stringify([sessionId, page.offset, page.limit, page.before, page.includeTotal, page.elide ?? null])
   const sync = (version: number) => {
@@ -30,19 +31,12 @@ export function createPageMemo(maxPages = MAX_PAGES): PageMemo {
   return {
     get(sessionId, page, version) {
       sync(version)
-      const k = key(sessionId, page)
-      const hit = pages.get(k)
-      if (hit) {
-        pages.delete(k) // most recently used last
-        pages.set(k, hit)
-      }
-      return hit
+      return pages.get(key(sessionId, page))
     },
     set(sessionId, page, version, value) {
       if (at !== null && version < at) return // read before a commit a later lookup has seen
       sync(version)
       pages.set(key(sessionId, page), value)
-      if (pages.size > maxPages) pages.delete(pages.keys().next().value!)
     },
     get size() {
       return pages.size
