@@ -117,12 +117,16 @@ function report(labels: string[], readings: LoadReadings[][], visits: number): s
     const diffs = b.map((x, i) => x - a[i]!)
     return `| ${what} | ${fmt(summarize(a).median)} | ${fmt(summarize(b).median)} | ${fmt(summarize(diffs).median)} | ${diffs.filter((d) => d < 0).length} of ${visits} |`
   })
+  // long tasks are rare and their median often 0: every visit's longest, as well
+  const tasks = readings.map((side) => side.map((r) => Math.round(r.loadLongestTaskMs)).join(' '))
   return [
     `A: ${labels[0]}, B: ${labels[1]}; ${visits} first visits each, alternating (ms, medians)`,
     '',
     '| measure | A | B | B − A (median of pairs) | B lower |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    `Longest task while loading, each visit (ms): A ${tasks[0]}; B ${tasks[1]}`,
     '',
   ].join('\n')
 }
