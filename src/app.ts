@@ -10,7 +10,7 @@ import { createEvents, type Events, type GlobalEvent } from './events/index.js'
 import { createSessionIndex, type SessionIndex } from './sessions/index.js'
 import { createStatusIndex, type StatusIndex } from './status/index.js'
 import { createStorage } from './storage/index.js'
-import { createBridge, createUpstreamClient, type Bridge, type UpstreamClient } from './upstream/index.js'
+import { createBridge, createUpstreamClient, createWarmUp, type Bridge, type UpstreamClient, type WarmUp } from './upstream/index.js'
 
 /** Heartbeat on idle event streams (the Rust Studio's value; well under common proxy idle timeouts). */
 const HEARTBEAT_MS = 25_000
@@ -27,6 +27,7 @@ export interface App {
   events: Events
   status: StatusIndex
   attachments: Attachments
+  warmUp: WarmUp
   server: FastifyInstance
   /** Starts OpenCode (spawn or attach) and listens; resolves with Studio's URL. */
   start(): Promise<string>
@@ -100,7 +101,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     log.child({ part: 'attachments' }),
   )
-  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, log, startedAt, ...(options.now ? { now: options.now } : {}) })
+  const warmUp = createWarmUp({
+    bridge,
+    upstream,
+    // newest activity first, once the index has read storage
+    directory: () => sessions.ready().then(() => sessions.directories()[0]?.directory ?? null),
+    log: log.child({ part: 'warm-up' }),
+  })
+  const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, warmUp, log, startedAt, ...(options.now ? { now: options.now } : {}) })
 
   let closing: Promise<void> | null = null
   return {
@@ -112,6 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     events,
     status,
     attachments,
+    warmUp,
     server,
     async start() {
       await attachments.start()
@@ -126,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     close() {
       closing ??= (async () => {
         await server.close()
+        warmUp.close()
         await status.close()
         await events.close()
         await sessions.close()

@@ -13,7 +13,7 @@ import type { Attachments } from '../attachments/index.js'
 import type { Events } from '../events/index.js'
 import type { SessionIndex } from '../sessions/index.js'
 import type { StatusIndex } from '../status/index.js'
-import type { Bridge, UpstreamClient } from '../upstream/index.js'
+import type { Bridge, UpstreamClient, WarmUp } from '../upstream/index.js'
 import { answerClientError, routeNotFound, toErrorReply } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { createForward, proxyRoutes } from './routes/proxy.js'
@@ -46,6 +46,8 @@ export interface HttpDeps {
   events: Events
   status: StatusIndex
   attachments: Attachments
+  /** What Studio asked OpenCode when it became ready (diagnostics); absent in tests that build a server alone. */
+  warmUp?: WarmUp
   log: Logger
   startedAt: number
   /** The clock login sessions and the lockout read (tests move it). */
@@ -157,7 +159,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // What OpenCode means by "no directory" (its GET /path), so Studio's own answers mean the same.
   const defaultDirectory = () => deps.bridge.directory()
   await app.register(authRoutes, { auth })
-  await app.register(diagnosticsRoutes, { config: deps.config, bridge: deps.bridge, sessions: deps.sessions })
+  await app.register(diagnosticsRoutes, { config: deps.config, bridge: deps.bridge, sessions: deps.sessions, ...(deps.warmUp ? { warmUp: deps.warmUp } : {}) })
   await app.register(healthRoutes, { bridge: deps.bridge, sessions: deps.sessions, events: deps.events, startedAt: deps.startedAt })
   await app.register(eventRoutes, { events: deps.events })
   await app.register(statusRoutes, {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../lib/log.js'
+import type { Bridge } from './bridge.js'
+import type { UpstreamClient } from './client.js'
+import type { BridgeSnapshot } from './state.js'
+import { createWarmUp, WARM_UP_PATHS } from './warm-up.js'
+
+function fakes(answer: (path: string) => number | Error = () => 200) {
+  const listeners = new Set<(s: Readonly<BridgeSnapshot>) => void>()
+  let snapshot = { state: 'starting', pid: 41 } as BridgeSnapshot
+  const asked: string[] = []
+  const bridge = {
+    snapshot: () => snapshot,
+    onChange(fn: (s: Readonly<BridgeSnapshot>) => void) {
+      listeners.add(fn)
+      return () => listeners.delete(fn)
+    },
+    directory: async () => '/oc/own',
+  } as unknown as Bridge
+  const upstream = {
+    async request(req: { path: string }) {
+      asked.push(req.path)
+      const a = answer(req.path)
+      if (a instanceof Error) throw a
+      return { statusCode: a, body: { dump: async () => undefined } }
+    },
+  } as unknown as UpstreamClient
+  const set = (patch: Partial<BridgeSnapshot>) => {
+    snapshot = { ...snapshot, ...patch }
+    for (const fn of listeners) fn(snapshot)
+  }
+  return { bridge, upstream, asked, set }
+}
+
+const log = createLogger('silent')
+const settle = () => new Promise((r) => setTimeout(r, 10))
+
+describe('warming OpenCode when it becomes ready', () => {
+  it("asks for the composer's lists of the newest directory, in order, once per time it becomes ready", async () => {
+    const f = fakes()
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w/a b', log })
+    expect(warm.report()).toBeNull()
+    f.set({ state: 'ready' })
+    f.set({ state: 'ready', version: '1' }) // another snapshot while ready: not a new start
+    await settle()
+    expect(f.asked).toEqual(WARM_UP_PATHS.map((p) => `${p}?directory=%2Fw%2Fa%20b`))
+    expect(warm.report()).toMatchObject({ directory: '/w/a b', pid: 41, ok: true })
+    expect(warm.report()!.ms).toBeGreaterThanOrEqual(0)
+
+    // a restarted OpenCode has forgotten them
+    f.set({ state: 'restarting', pid: null })
+    f.set({ state: 'ready', pid: 42 })
+    await settle()
+    expect(f.asked).toHaveLength(2 * WARM_UP_PATHS.length)
+    expect(warm.report()).toMatchObject({ pid: 42, ok: true })
+    warm.close()
+  })
+
+  it("uses OpenCode's own directory when Studio knows none", async () => {
+    const f = fakes()
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => null, log })
+    f.set({ state: 'ready' })
+    await settle()
+    expect(f.asked[0]).toBe('/config/providers?directory=%2Foc%2Fown')
+    warm.close()
+  })
+
+  it('reports a failed answer or request and stops there, without throwing', async () => {
+    const f = fakes((path) => (path.startsWith('/agent') ? 500 : 200))
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log })
+    f.set({ state: 'ready' })
+    await settle()
+    expect(f.asked).toHaveLength(2)
+    expect(warm.report()).toMatchObject({ ok: false, error: '/agent answered 500' })
+
+    const g = fakes(() => new Error('connection reset'))
+    const other = createWarmUp({ bridge: g.bridge, upstream: g.upstream, directory: async () => '/w', log })
+    g.set({ state: 'ready' })
+    await settle()
+    expect(other.report()).toMatchObject({ ok: false, error: 'connection reset' })
+    warm.close()
+    other.close()
+  })
+
+  it('asks nothing once closed', async () => {
+    const f = fakes()
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log })
+    warm.close()
+    f.set({ state: 'ready' })
+    await settle()
+    expect(f.asked).toEqual([])
+    expect(warm.report()).toBeNull()
+  })
+})
