@@ -43,8 +43,9 @@ export function useChoices(session: Ref<Session>) {
   }
 
   // the first load once the composer has painted and the page is idle: these three requests are
-  // OpenCode's work (~0.2 s of its CPU, more while it has just started), which on the same machine would
-  // compete with the first screen's own
+  // OpenCode's work, which on the same machine would compete with the first screen's own (~1.4 s of its
+  // CPU the first time a directory's providers are asked for; Studio asks for the newest directory's
+  // when OpenCode becomes ready: src/upstream/warm-up.ts)
   watch(
     () => session.value.directory,
     (dir, before) => (before === undefined ? afterNextPaint(() => afterPaint(() => void load(dir))) : void load(dir)),
