@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from './config/index.js'
 import { createLogger, type Logger } from './lib/log.js'
 import { buildServer } from './http/server.js'
+import { createDirectoryPolicy } from './http/security/directories.js'
 import { createAttachments, type Attachments } from './attachments/index.js'
 import { createEvents, type Events, type GlobalEvent } from './events/index.js'
 import { createSessionIndex, type SessionIndex } from './sessions/index.js'
 import { createStatusIndex, type StatusIndex } from './status/index.js'
 import { createStorage } from './storage/index.js'
-import { createBridge, createUpstreamClient, createWarmUp, type Bridge, type UpstreamClient, type WarmUp } from './upstream/index.js'
+import { createBridge, createUpstreamClient, createWarmUp, firstWarmable, type Bridge, type UpstreamClient, type WarmUp } from './upstream/index.js'
 
 /** Heartbeat on idle event streams (the Rust Studio's value; well under common proxy idle timeouts). */
 const HEARTBEAT_MS = 25_000
@@ -104,8 +105,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const warmUp = createWarmUp({
     bridge,
     upstream,
-    // newest activity first, once the index has read storage
-    directory: () => sessions.ready().then(() => sessions.directories()[0]?.directory ?? null),
+    // newest activity first, once the index has read storage; one clients may name
+    directory: async () => {
+      await sessions.ready()
+      return firstWarmable(
+        sessions.directories().map((d) => d.directory),
+        createDirectoryPolicy(config.allowedDirectories, config.opencode.cwd),
+      )
+    },
     log: log.child({ part: 'warm-up' }),
   })
   const server = await buildServer({ config, bridge, upstream, sessions, events, status, attachments, warmUp, log, startedAt, ...(options.now ? { now: options.now } : {}) })

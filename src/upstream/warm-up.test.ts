@@ -1,9 +1,12 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../lib/log.js'
 import type { Bridge } from './bridge.js'
 import type { UpstreamClient } from './client.js'
 import type { BridgeSnapshot } from './state.js'
-import { createWarmUp, WARM_UP_PATHS } from './warm-up.js'
+import { createWarmUp, firstWarmable, WARM_UP_PATHS } from './warm-up.js'
 
 function fakes(answer: (path: string) => number | Error = () => 200) {
   const listeners = new Set<(s: Readonly<BridgeSnapshot>) => void>()
@@ -90,5 +93,22 @@ describe('warming OpenCode when it becomes ready', () => {
     await settle()
     expect(f.asked).toEqual([])
     expect(warm.report()).toBeNull()
+  })
+})
+
+describe('the directory warmed', () => {
+  it('is the newest that still exists as a directory and that clients may name', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ocs-warm-'))
+    try {
+      const [gone, file, barred, open, older] = ['gone', 'file', 'barred', 'open', 'older'].map((n) => join(root, n))
+      writeFileSync(file!, 'x')
+      for (const d of [barred!, open!, older!]) mkdirSync(d)
+      const allowed = async (d: string) => d !== barred
+      expect(await firstWarmable([gone!, file!, barred!, open!, older!], allowed)).toBe(open)
+      expect(await firstWarmable([gone!, barred!], allowed)).toBeNull()
+      expect(await firstWarmable([], allowed)).toBeNull()
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

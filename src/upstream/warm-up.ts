@@ -5,6 +5,7 @@
 // after a chat's first paint, so on a small machine that burst shared the cores with the page's first
 // second. Asked here, it is paid before anyone looks. The answers are dropped: OpenCode keeps its own.
 
+import { stat } from 'node:fs/promises'
 import type { Logger } from '../lib/log.js'
 import type { Bridge } from './bridge.js'
 import type { UpstreamClient } from './client.js'
@@ -37,6 +38,22 @@ export interface WarmUpDeps {
   /** The directory to warm; null: OpenCode's own (its answer to /path). */
   directory: () => Promise<string | null>
   log: Logger
+}
+
+/** Directories looked at for one to warm, newest activity first. */
+const CANDIDATES = 20
+
+/**
+ * The first of `candidates` (newest activity first) that is still a directory on this machine and that
+ * `allowed` (Studio's directory policy) lets clients name: OpenCode is never made to set up a project
+ * nobody could open through Studio, or one that is gone.
+ */
+export async function firstWarmable(candidates: readonly string[], allowed: (directory: string) => Promise<boolean>): Promise<string | null> {
+  for (const directory of candidates.slice(0, CANDIDATES)) {
+    const isDir = await stat(directory).then((s) => s.isDirectory(), () => false)
+    if (isDir && (await allowed(directory))) return directory
+  }
+  return null
 }
 
 export function createWarmUp(deps: WarmUpDeps): WarmUp {
