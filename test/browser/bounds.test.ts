@@ -59,6 +59,45 @@ afterAll(async () => {
 const stats = (): Promise<Stats> => page.evaluate('window.__studio.timelineStats()') as Promise<Stats>
 
 describe('at 10,000 sessions and 2,000 messages', () => {
+  it("reads a directory's sessions when the sidebar shows it: none at start beyond the first screen, the last ones when scrolled to", async () => {
+    const asked: string[] = []
+    const onRequest = (r: { url(): string }): void => {
+      const url = new URL(r.url())
+      if (url.pathname === '/api/session' && url.searchParams.has('directory')) asked.push(url.searchParams.get('directory')!)
+    }
+    page.on('request', onRequest)
+    try {
+      await page.goto('/')
+      await page.locator('nav.sidebar .row').first().waitFor({ timeout: 30_000 })
+      await page.waitForTimeout(1500)
+      // the first two directories' pages come with index.html and fill the view
+      expect(asked).toEqual([])
+      const scroller = page.locator('nav.sidebar [data-testid=sidebar-scroll]')
+      const last = await waitFor(
+        async () => {
+          const state = (await page.evaluate(() => {
+            const el = document.querySelector('nav.sidebar [data-testid=sidebar-scroll]')!
+            el.scrollTop = el.scrollHeight
+            const dirs = (window as unknown as { __studio: { dirs: { value: Array<{ directory: string; loaded: boolean; roots: string[] }> } } }).__studio.dirs.value
+            return dirs.at(-1)!
+          })) as { directory: string; loaded: boolean; roots: string[] }
+          return state.loaded ? state : undefined
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: "the last directory's first page" },
+      )
+      expect(last.roots.length).toBeGreaterThan(0)
+      expect(asked).toContain(last.directory)
+      // its sessions are the rows at the end of the list
+      await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight))
+      await page.locator(`nav.sidebar [data-session-id="${last.roots.at(-1)}"]`).waitFor({ timeout: 10_000 })
+      // the directories scrolled past without being shown were not read
+      expect(new Set(asked).size).toBeLessThan(20)
+      expect(await page.evaluate(() => (window as unknown as { __studio: { dirs: { value: unknown[] } } }).__studio.dirs.value.length)).toBe(UI_DATASET.directories)
+    } finally {
+      page.off('request', onRequest)
+    }
+  })
+
   it('the sidebar mounts at most 80 rows wherever it is scrolled', async () => {
     await page.goto('/')
     await page.locator('nav.sidebar .vrow').first().waitFor({ timeout: 30_000 })

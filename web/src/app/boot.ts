@@ -4,8 +4,9 @@
 //   settles within microtasks and the app mounts with them: one render of the sidebar's rows, not one
 //   per answer. None of them asks OpenCode anything: on the same machine, its work would compete with
 //   the page's.
-// - boot(): the rest, after that frame is painted: more directories' pages, pending requests as OpenCode
-//   has them, the stream (resumed from the oldest of the snapshots' seq).
+// - boot(): the rest, after that frame is painted: pending requests as OpenCode has them, the stream
+//   (resumed from the oldest of the snapshots' seq). Other directories' pages are read as the sidebar
+//   shows their headers (features/sidebar/Sidebar.vue).
 
 import { readAttentionBook, refreshAttention } from '../stores/attention'
 import { health, refreshHealth, streamOpen } from '../stores/connection'
@@ -18,7 +19,6 @@ import { yieldToBrowser } from '../lib/frame'
 
 /** Directories whose first page the sidebar asks for at start (Studio embeds the first two). */
 const FIRST_SCREEN_DIRS = 2
-const STARTUP_DIRS = 8
 
 export async function firstScreen(): Promise<void> {
   const status = refreshStatus([])
@@ -30,14 +30,9 @@ export async function firstScreen(): Promise<void> {
 export async function boot(first: Promise<void>): Promise<void> {
   await first
   const directories = dirs.value.map((d) => d.directory)
-  // each step in a task of its own: a request costs the page a few ms to send, a page of rows to render
-  const pages = dirs.value
-    .slice(0, STARTUP_DIRS)
-    .filter((d) => !d.loaded && !d.loading)
-    .map((d) => loadDirectory(d.directory))
+  // each step in a task of its own: a request costs the page a few ms to send
   await yieldToBrowser()
-  const pending = refreshAttention(directories)
-  await Promise.allSettled([...pages, pending])
+  await Promise.allSettled([refreshAttention(directories)])
   await yieldToBrowser()
   startLive()
 }

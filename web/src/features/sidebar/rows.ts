@@ -11,7 +11,7 @@ export type Row =
   | { kind: 'section'; key: string; label: string; count: number }
   | { kind: 'dir'; key: string; directory: string; total: number; loading: boolean; stale: string | null; collapsed: boolean }
   | { kind: 'session'; key: string; id: string; session: Session; depth: number; hasChildren: boolean; expanded: boolean }
-  | { kind: 'more'; key: string; directory: string; shown: number; total: number; loading: boolean }
+  | { kind: 'more'; key: string; directory: string; shown: number; total: number; loading: boolean; retry?: boolean }
   | { kind: 'empty'; key: string; text: string }
 
 export const expanded = shallowRef(new Set<string>())
@@ -59,11 +59,19 @@ export const rows = computed<Row[]>(() => {
   }
   for (const d of dirs.value) {
     const collapsed = collapsedDirs.value.has(d.directory)
-    out.push({ kind: 'dir', key: `d:${d.directory}`, directory: d.directory, total: d.total, loading: d.loading, stale: d.stale, collapsed })
+    // until its first page is read, a directory's count is the directory list's (or what events added)
+    const total = d.loaded ? d.total : Math.max(d.info?.roots ?? 0, d.total)
+    out.push({ kind: 'dir', key: `d:${d.directory}`, directory: d.directory, total, loading: d.loading, stale: d.stale, collapsed })
     if (collapsed) continue
     const roots = d.roots.filter((id) => map.has(id))
     for (const id of roots) walk(id, 0)
-    if (d.loaded && roots.length === 0) out.push({ kind: 'empty', key: `e:${d.directory}`, text: 'No sessions yet' })
+    // its first page is asked for once its header is rendered (Sidebar.vue); until then, what events added
+    if (!d.loaded) {
+      if (d.stale) out.push({ kind: 'more', key: `m:${d.directory}`, directory: d.directory, shown: roots.length, total, loading: d.loading, retry: true })
+      else out.push({ kind: 'empty', key: `e:${d.directory}`, text: 'Loading…' })
+      continue
+    }
+    if (roots.length === 0) out.push({ kind: 'empty', key: `e:${d.directory}`, text: 'No sessions yet' })
     if (d.hasMore) out.push({ kind: 'more', key: `m:${d.directory}`, directory: d.directory, shown: roots.length, total: d.total, loading: d.loading })
   }
   return out
