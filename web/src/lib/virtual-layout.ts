@@ -9,18 +9,26 @@
 // - the attach-time scroll is not made to offset 0, where a new list already is, and any other is made
 //   in the frame's callback, with the layout that frame needs anyway;
 // - rows are measured by the ResizeObserver TanStack sets up for them (after layout), not as they mount;
-// - the first render has rows for the view only; those around it (the overscan) follow when idle.
+// - the first render has rows for the view only; those around it (the overscan) follow when idle, a few
+//   at a time.
 
 import { elementScroll, observeElementRect, type Rect, type Virtualizer } from '@tanstack/vue-virtual'
 import { onMounted, shallowRef, type ShallowRef } from 'vue'
 import { afterPaint } from './frame'
 
-/** Rows rendered beyond the view: 1 while the list first renders, `overscan` once the browser is idle. */
+/** Rows rendered beyond the view: 1 while the list first renders, then `STEP` more each time the browser is idle, up to `overscan`. */
 export function overscanAfterFirstPaint(overscan: number): ShallowRef<number> {
   const current = shallowRef(1)
-  onMounted(() => afterPaint(() => (current.value = overscan)))
+  // a few rows a step: all of them at once (a long session's messages, each its own markdown and tool
+  // cards) made a task of their own over 50 ms in some first visits
+  const grow = (): void => {
+    current.value = Math.min(overscan, current.value + STEP)
+    if (current.value < overscan) afterPaint(grow)
+  }
+  onMounted(() => afterPaint(grow))
   return current
 }
+const STEP = 2
 
 export function initialRect(): Rect {
   return { width: 0, height: window.innerHeight }
