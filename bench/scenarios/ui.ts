@@ -43,6 +43,8 @@ interface Goal {
   max: number
   /** For a median: the reading its range is kept under (StudioUiReadings.ranges). */
   range?: string
+  /** The verdict is on the highest reading of the range, not on the median (a goal of "none in any visit"). */
+  everyRun?: boolean
 }
 
 const GOALS: Goal[] = [
@@ -73,7 +75,7 @@ const GOALS: Goal[] = [
   { id: 'U10', what: 'the same: uploads shown without a progress bar', value: (r) => 1 - r.attachProgressShown, unit: '', max: 0 },
   { id: 'U10', what: 'the same: prompts carrying its bytes instead of a `serverPath` part', value: (r) => 1 - r.attachSentAsServerPath, unit: '', max: 0 },
   { id: 'U11', what: 'JS of the chat route, gzipped', value: (r) => r.chatJsGzipKb, unit: 'KB', max: 250 },
-  { id: 'F.8', what: 'longest main-thread task while the home screen or the long session loads', value: (r) => r.loadLongestTaskMs, unit: 'ms', max: 50, range: 'loadLongestTaskMs' },
+  { id: 'F.8', what: 'longest main-thread task while the home screen or the long session loads (verdict on the highest of the visits)', value: (r) => r.loadLongestTaskMs, unit: 'ms', max: 50, range: 'loadLongestTaskMs', everyRun: true },
   { id: 'U11', what: 'cold load to interactive (composer usable)', value: (r) => r.interactiveMs, unit: 'ms', max: 1000, range: 'interactiveMs' },
 ]
 
@@ -169,9 +171,10 @@ export const ui: Scenario = {
       const attach = await measureAttach(browser, { url: studio.url, sessionId: others[12]!.id, file: image })
       const all = { ...readings, ...attention, ...attach, ...deadStream }
       const rows = GOALS.map((g) => {
-        const v = g.value(all)
+        const median = g.value(all)
         const range = g.range ? all.ranges[g.range] : undefined
-        const shown = range ? `${format(v)} ${g.unit} (${format(range[0])}–${format(range[1])})` : `${format(v)} ${g.unit}`
+        const shown = range ? `${format(median)} ${g.unit} (${format(range[0])}–${format(range[1])})` : `${format(median)} ${g.unit}`
+        const v = g.everyRun && range ? range[1] : median
         return [g.id, g.what, shown, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
       })
       return [

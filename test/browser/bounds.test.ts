@@ -98,6 +98,40 @@ describe('at 10,000 sessions and 2,000 messages', () => {
     }
   })
 
+  it('keeps the directory in view in its place while the pages of those above it are read', async () => {
+    await page.goto('/')
+    await page.locator('nav.sidebar .row').first().waitFor({ timeout: 30_000 })
+    const scroller = page.locator('nav.sidebar [data-testid=sidebar-scroll]')
+    // into the directories not read yet (the first two fill ~100 rows at the top), a header at the top of
+    // the view: the row that is held there
+    const seen = await scroller.evaluate(async (el) => {
+      const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      el.scrollTop = el.scrollHeight / 2
+      await frames()
+      const view = el.getBoundingClientRect()
+      const header = [...el.querySelectorAll<HTMLElement>('.dir')].find((h) => h.getBoundingClientRect().top >= view.top)!
+      el.scrollTop += header.getBoundingClientRect().top - view.top
+      await frames()
+      return { name: header.title, top: header.getBoundingClientRect().top - view.top }
+    })
+    const where = async () =>
+      scroller.evaluate((el, name) => {
+        const header = [...el.querySelectorAll<HTMLElement>('.dir')].find((h) => h.title === name)
+        const dirs = (window as unknown as { __studio: { dirs: { value: Array<{ directory: string; loaded: boolean }> } } }).__studio.dirs.value
+        const i = dirs.findIndex((d) => d.directory === name)
+        return { top: header ? header.getBoundingClientRect().top - el.getBoundingClientRect().top : null, loaded: dirs[i]!.loaded, aboveLoaded: dirs[i - 1]!.loaded }
+      }, seen.name)
+    // its page and the page of the one above it (in the overscan) are read: rows arrive above it
+    const after = await waitFor(async () => {
+      const w = await where()
+      return w.loaded && w.aboveLoaded ? w : undefined
+    }, { timeoutMs: 20_000, what: 'the pages of the directory in view and of the one above it' })
+    await page.waitForTimeout(300)
+    const settled = await where()
+    expect(after.top).not.toBeNull()
+    expect(Math.abs(settled.top! - seen.top)).toBeLessThanOrEqual(2)
+  })
+
   it('the sidebar mounts at most 80 rows wherever it is scrolled', async () => {
     await page.goto('/')
     await page.locator('nav.sidebar .vrow').first().waitFor({ timeout: 30_000 })

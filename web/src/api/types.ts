@@ -109,6 +109,8 @@ export interface DirectoryInfo {
   projectID?: string
   sessions?: number
   roots?: number
+  /** Roots of its tree as its session list pages it (what that list reports as total). */
+  treeRoots?: number
   lastActivity?: number
 }
 

@@ -60,7 +60,7 @@ export const rows = computed<Row[]>(() => {
   for (const d of dirs.value) {
     const collapsed = collapsedDirs.value.has(d.directory)
     // until its first page is read, a directory's count is the directory list's (or what events added)
-    const total = d.loaded ? d.total : Math.max(d.info?.roots ?? 0, d.total)
+    const total = d.loaded ? d.total : Math.max(d.info?.treeRoots ?? d.info?.roots ?? 0, d.total)
     out.push({ kind: 'dir', key: `d:${d.directory}`, directory: d.directory, total, loading: d.loading, stale: d.stale, collapsed })
     if (collapsed) continue
     const roots = d.roots.filter((id) => map.has(id))
