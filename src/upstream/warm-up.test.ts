@@ -68,21 +68,46 @@ describe('warming OpenCode when it becomes ready', () => {
     warm.close()
   })
 
-  it('reports a failed answer or request and stops there, without throwing', async () => {
+  it('tries a failed warm-up three times, then reports the failure, without throwing', async () => {
     const f = fakes((path) => (path.startsWith('/agent') ? 500 : 200))
-    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log })
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 1 })
     f.set({ state: 'ready' })
     await settle()
-    expect(f.asked).toHaveLength(2)
+    // each try stops at the failed answer
+    expect(f.asked.map((p) => p.split('?')[0])).toEqual(Array(3).fill(['/config/providers', '/agent']).flat())
     expect(warm.report()).toMatchObject({ ok: false, error: '/agent answered 500' })
 
     const g = fakes(() => new Error('connection reset'))
-    const other = createWarmUp({ bridge: g.bridge, upstream: g.upstream, directory: async () => '/w', log })
+    const other = createWarmUp({ bridge: g.bridge, upstream: g.upstream, directory: async () => '/w', log, retryMs: 1 })
     g.set({ state: 'ready' })
     await settle()
+    expect(g.asked).toHaveLength(3)
     expect(other.report()).toMatchObject({ ok: false, error: 'connection reset' })
     warm.close()
     other.close()
+  })
+
+  it('is done when a later try succeeds (a young OpenCode dropping its first connection)', async () => {
+    let calls = 0
+    const f = fakes(() => (calls++ === 0 ? new Error('other side closed') : 200))
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 1 })
+    f.set({ state: 'ready' })
+    await settle()
+    expect(f.asked).toHaveLength(1 + WARM_UP_PATHS.length)
+    expect(warm.report()).toMatchObject({ ok: true })
+    expect(warm.report()!.error).toBeUndefined()
+    warm.close()
+  })
+
+  it('tries no more once OpenCode is not ready', async () => {
+    const f = fakes(() => new Error('connection refused'))
+    const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 5 })
+    f.set({ state: 'ready' })
+    f.set({ state: 'restarting', pid: null })
+    await settle()
+    expect(f.asked).toHaveLength(1)
+    expect(warm.report()).toMatchObject({ ok: false, error: 'connection refused' })
+    warm.close()
   })
 
   it('asks nothing once closed', async () => {

@@ -14,6 +14,9 @@ import type { UpstreamClient } from './client.js'
 export const WARM_UP_PATHS = ['/config/providers', '/agent', '/command'] as const
 /** A young OpenCode on a loaded machine can take seconds for the provider list. */
 const TIMEOUT_MS = 60_000
+/** Tries of a warm-up that fails (the same OpenCode still ready), a second apart. */
+const ATTEMPTS = 3
+const RETRY_MS = 1000
 
 export interface WarmUpReport {
   directory: string
@@ -38,6 +41,8 @@ export interface WarmUpDeps {
   /** The directory to warm; null: OpenCode's own (its answer to /path). */
   directory: () => Promise<string | null>
   log: Logger
+  /** Between tries of a failed warm-up (default RETRY_MS). */
+  retryMs?: number
 }
 
 /** Directories looked at for one to warm, newest activity first. */
@@ -68,25 +73,36 @@ export function createWarmUp(deps: WarmUpDeps): WarmUp {
     const report: WarmUpReport = { directory, pid: deps.bridge.snapshot().pid, startedAt: Date.now(), ms: null, ok: null }
     last = report
     const started = performance.now()
-    try {
-      for (const path of WARM_UP_PATHS) {
-        const res = await deps.upstream.request({
-          method: 'GET',
-          path: `${path}?directory=${encodeURIComponent(directory)}`,
-          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(TIMEOUT_MS)]),
-          headersTimeout: TIMEOUT_MS,
-          bodyTimeout: TIMEOUT_MS,
-        })
-        await res.body.dump()
-        if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const path of WARM_UP_PATHS) await ask(path, directory)
+        report.ok = true
+        delete report.error
+        break
+      } catch (err) {
+        report.error = err instanceof Error ? err.message : String(err)
+        // a young OpenCode can drop or stall a first connection (opencode-reference.md §9): ask again
+        if (attempt >= ATTEMPTS || closed || deps.bridge.snapshot().state !== 'ready') {
+          report.ok = false
+          break
+        }
+        await new Promise((resolve) => setTimeout(resolve, deps.retryMs ?? RETRY_MS))
       }
-      report.ok = true
-    } catch (err) {
-      report.ok = false
-      report.error = err instanceof Error ? err.message : String(err)
     }
     report.ms = Math.round(performance.now() - started)
     if (!closed) deps.log[report.ok ? 'debug' : 'warn']({ directory, ms: report.ms, error: report.error }, 'warmed OpenCode for the newest directory')
+  }
+
+  async function ask(path: string, directory: string): Promise<void> {
+    const res = await deps.upstream.request({
+      method: 'GET',
+      path: `${path}?directory=${encodeURIComponent(directory)}`,
+      signal: AbortSignal.any([controller.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    })
+    await res.body.dump()
+    if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`)
   }
 
   const off = deps.bridge.onChange((snapshot) => {

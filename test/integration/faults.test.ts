@@ -140,6 +140,8 @@ describe('against a real OpenCode', () => {
     await studio.app.bridge.whenReady(10_000)
     // Studio's own event feed holds one stream of its own
     await waitFor(() => studio.app.events.upstreamConnected(), { what: 'event feed connected' })
+    // and its warm-up's requests are done (src/upstream/warm-up.ts)
+    await waitFor(() => (studio.app.warmUp.report()?.ok ?? null) !== null, { timeoutMs: 60_000, what: 'warm-up done' })
     const base = studio.app.upstream.stats().running
     const clients = await Promise.all([1, 2, 3].map(() => openSse(`${studio.url}/api/event`)))
     for (const c of clients) await c.waitFor((e) => e.json?.type === 'server.connected')
