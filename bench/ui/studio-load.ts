@@ -52,7 +52,7 @@ const INTERACTIVE = "document.querySelector('#composer-input') !== null && !docu
 const ANSWER_TIMING = `(prefix) => {
   const boot = document.getElementById('studio-boot')
   const embedded = boot ? Object.entries(JSON.parse(boot.textContent)).filter(([p]) => p.startsWith(prefix)) : []
-  if (embedded.length > 0) return { at: performance.getEntriesByType('navigation')[0].responseEnd, bytes: embedded[0][1].body.length }
+  if (embedded.length > 0) return { at: performance.getEntriesByType('navigation')[0].responseEnd, bytes: JSON.stringify(embedded[0][1].data).length }
   const fetched = performance.getEntriesByType('resource').filter((e) => { const u = new URL(e.name); return (u.pathname + u.search).startsWith(prefix) })
   return fetched.length > 0 ? { at: Math.min(...fetched.map((e) => e.responseEnd)), bytes: fetched[0].encodedBodySize || fetched[0].transferSize } : { at: NaN, bytes: NaN }
 }`

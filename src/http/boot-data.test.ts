@@ -11,12 +11,14 @@ import { staticRoutes } from './static.js'
 let root: string
 let app: FastifyInstance
 let calls: string[]
+let brokenAttention: boolean
 const TITLE = 'x</script><script>alert(1)</script>&\u2028'
 
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'ocs-boot-'))
   writeFileSync(join(root, 'index.html'), '<html><head><!--studio-boot--><script>inline()</script></head><body></body></html>')
   calls = []
+  brokenAttention = false
   app = Fastify()
   app.addHook('onRequest', async (request, reply) => {
     calls.push(request.url)
@@ -28,7 +30,7 @@ beforeEach(async () => {
     return [{ directory: '/w/a' }, { directory: '/w/b c' }, { directory: '/w/third' }]
   })
   app.get('/api/session/status', async () => ({}))
-  app.get('/api/attention', async () => [])
+  app.get('/api/attention', async (_r, reply) => (brokenAttention ? reply.type('application/json').send('[{"id":') : []))
   app.get('/api/session', async (request, reply) => {
     reply.header('x-opencode-studio-seq', '42').header('x-next-cursor', 'c1')
     const q = request.query as { directory: string }
@@ -44,7 +46,7 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function boot(html: string): Record<string, { status: number; headers: Record<string, string>; body: string }> {
+function boot(html: string): Record<string, { status: number; headers: Record<string, string>; data: any }> {
   const m = /<script type="application\/json" id="studio-boot">(.*?)<\/script>/s.exec(html)
   if (!m) throw new Error('no boot block')
   return JSON.parse(m[1]!)
@@ -60,7 +62,8 @@ describe('index.html with the first screen embedded', () => {
     )
     expect(answers['/api/opencode-studio/directories']!.headers['x-opencode-studio-seq']).toBe('41')
     expect(answers[sidebarPagePath('/w/b c')]!.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'x-opencode-studio-seq': '42', 'x-next-cursor': 'c1' })
-    expect(JSON.parse(answers[sidebarPagePath('/w/a')]!.body).sessions[0].title).toBe(TITLE)
+    expect(answers[sidebarPagePath('/w/a')]!.data.sessions[0].title).toBe(TITLE) // a value, not JSON in a string
+    expect(answers['/api/opencode-studio/directories']!.data).toEqual([{ directory: '/w/a' }, { directory: '/w/b c' }, { directory: '/w/third' }])
     expect(sidebarPagePath('/w/b c')).toBe('/api/session?directory=%2Fw%2Fb+c&roots=true&includeChildren=true&limit=50&offset=0&includeTotal=true')
     expect(res.body).not.toContain('<!--studio-boot-->')
     expect(res.body.indexOf('studio-boot')).toBeLessThan(res.body.indexOf('inline()'))
@@ -71,6 +74,13 @@ describe('index.html with the first screen embedded', () => {
     const block = /id="studio-boot">(.*?)<\/script>/s.exec(res.body)![1]!
     expect(block).not.toMatch(/[<>&\u2028]/)
     expect(res.body.match(/<script/g)).toHaveLength(2) // the boot block and the inline script, nothing injected
+  })
+
+  it('leaves out an answer that is not JSON, so it cannot break the block, and keeps the rest', async () => {
+    brokenAttention = true
+    const answers = boot((await app.inject({ url: '/', headers: { cookie: 'ok=1' } })).body)
+    expect(answers['/api/attention?local=true']).toBeUndefined()
+    expect(answers['/api/session/status?local=true']!.data).toEqual({})
   })
 
   it('embeds nothing a request without credentials may not read', async () => {

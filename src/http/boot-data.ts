@@ -19,6 +19,7 @@ export interface BootAnswer {
   status: number
   /** The answer's own headers the app reads (Studio's seq, the next-page cursor, ...): every x- one. */
   headers: Record<string, string>
+  /** The JSON text of the answer, embedded as a value (not as a string) so the page parses it once. */
   body: string
 }
 
@@ -84,12 +85,29 @@ const UNSAFE = /[<>&\u2028\u2029]/g
 const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' }
 
 /**
- * The answers as a JSON block the inline script of index.html reads. `<`, `>` and `&` are escaped so no
- * text in the data (a session title of `</script>`) can end the block; JSON reads the escapes back.
+ * The answers as a JSON block the inline script of index.html reads: `{path: {status, headers, data}}`,
+ * where `data` is the answer's JSON itself. Embedding the text as a value rather than a string spares the
+ * page a second parse and the escaping of every quote (a tenth of the block). `<`, `>` and `&` are escaped
+ * so no text in the data (a session title of `</script>`) can end the block; JSON reads the escapes back
+ * (they occur only inside strings in valid JSON, so escaping them there is exact).
  */
 export function bootBlock(answers: Map<string, BootAnswer>): string {
-  if (answers.size === 0) return ''
+  const entries: string[] = []
+  for (const [path, a] of answers) {
+    if (!isJson(a.body)) continue // spliced in as it is, so only text that is JSON
+    entries.push(`${JSON.stringify(path)}:{"status":${a.status},"headers":${JSON.stringify(a.headers)},"data":${a.body}}`)
+  }
+  if (entries.length === 0) return ''
   // one pass over the text (it can be hundreds of KB)
-  const json = JSON.stringify(Object.fromEntries(answers)).replace(UNSAFE, (c) => ESCAPES[c]!)
+  const json = `{${entries.join(',')}}`.replace(UNSAFE, (c) => ESCAPES[c]!)
   return `<script type="application/json" id="studio-boot">${json}</script>`
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -29,7 +29,7 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
   const plain = rest.method === undefined && json === undefined && init.signal === undefined
   // an answer Studio embedded in index.html, taken as it is (api/prefetch.ts)
   const boot = plain ? takeBoot(path) : undefined
-  if (boot) return answerOf<T>(boot.status, new Headers(boot.headers), boot.body)
+  if (boot) return { data: boot.data as T, seq: seqOf(boot.headers['x-opencode-studio-seq'] ?? null), headers: new Headers(boot.headers) }
   const signal = rest.signal ?? AbortSignal.timeout(timeoutMs ?? TIMEOUT_MS)
   let res: Response
   // a plain GET index.html already sent takes that answer
@@ -44,9 +44,12 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
   return answerOf<T>(res.status, res.headers, await res.text())
 }
 
+function seqOf(header: string | null): number | null {
+  return header !== null && header !== '' ? Number(header) : null
+}
+
 function answerOf<T>(status: number, headers: Headers, text: string): Answer<T> {
-  const seqHeader = headers.get('x-opencode-studio-seq')
-  const seq = seqHeader !== null && seqHeader !== '' ? Number(seqHeader) : null
+  const seq = seqOf(headers.get('x-opencode-studio-seq'))
   let body: unknown = null
   if (text !== '') {
     try {

@@ -6,7 +6,8 @@
 export interface BootAnswer {
   status: number
   headers: Record<string, string>
-  body: string
+  /** The answer's JSON, already parsed with the block. */
+  data: unknown
 }
 
 declare global {
