@@ -48,11 +48,12 @@ const SIDEBAR_ROW = "document.querySelector('nav.sidebar .row') !== null"
 export const LONG_PAINTED = (marker: string) => `document.querySelector('[data-testid=timeline]')?.textContent.includes(${JSON.stringify(marker)})`
 const INTERACTIVE = "document.querySelector('#composer-input') !== null && !document.querySelector('#composer-input').disabled"
 
-/** Where an answer came from: embedded in index.html (then it arrived with the page) or fetched. */
+/** Where an answer came from: embedded in index.html (then it arrived with the page) or fetched. An
+ * embedded answer is a JSON value (`data`); before 85a4f64 it was JSON text (`body`), still read for A/B runs. */
 const ANSWER_TIMING = `(prefix) => {
   const boot = document.getElementById('studio-boot')
   const embedded = boot ? Object.entries(JSON.parse(boot.textContent)).filter(([p]) => p.startsWith(prefix)) : []
-  if (embedded.length > 0) return { at: performance.getEntriesByType('navigation')[0].responseEnd, bytes: JSON.stringify(embedded[0][1].data).length }
+  if (embedded.length > 0) return { at: performance.getEntriesByType('navigation')[0].responseEnd, bytes: 'data' in embedded[0][1] ? JSON.stringify(embedded[0][1].data).length : embedded[0][1].body.length }
   const fetched = performance.getEntriesByType('resource').filter((e) => { const u = new URL(e.name); return (u.pathname + u.search).startsWith(prefix) })
   return fetched.length > 0 ? { at: Math.min(...fetched.map((e) => e.responseEnd)), bytes: fetched[0].encodedBodySize || fetched[0].transferSize } : { at: NaN, bytes: NaN }
 }`
