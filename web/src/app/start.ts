@@ -40,11 +40,8 @@ async function start(): Promise<void> {
     await new Promise<void>((resolve) => afterNextPaint(resolve))
   }
   sidebarRowsShown.value = true
-  // the rest once the first screen has painted (and the fonts index.html had laid out are in use)
-  afterNextPaint(() => {
-    document.getElementById('font-warm')?.remove()
-    void boot(first)
-  })
+  // the rest once the first screen has painted
+  afterNextPaint(() => void boot(first))
 }
 
 void start()
