@@ -8,6 +8,8 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
+import { PassThrough, type Transform } from 'node:stream'
+import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineError } from '../lib/errors.js'
@@ -61,6 +63,23 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 }
 
+/**
+ * The stream index.html goes out through: compressed here (the compression hook leaves a reply that has its
+ * Content-Encoding alone), flushing at every write so the first piece is not held back by the compressor.
+ */
+function indexStream(acceptEncoding: string | undefined, reply: FastifyReply): Transform {
+  reply.header('vary', 'accept-encoding')
+  if (acceptsEncoding(acceptEncoding, 'br')) {
+    reply.header('content-encoding', 'br')
+    return createBrotliCompress({ flush: zlib.BROTLI_OPERATION_FLUSH, params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } })
+  }
+  if (acceptsEncoding(acceptEncoding, 'gzip')) {
+    reply.header('content-encoding', 'gzip')
+    return createGzip({ level: 6, flush: zlib.Z_SYNC_FLUSH })
+  }
+  return new PassThrough()
+}
+
 export async function staticRoutes(app: FastifyInstance, options: StaticOptions): Promise<void> {
   const root = options.root ?? DEFAULT_ROOT
   let index: Promise<string> | null = null
@@ -77,9 +96,20 @@ export async function staticRoutes(app: FastifyInstance, options: StaticOptions)
     const html = await readIndex().catch(() => {
       throw uiNotBuilt()
     })
+    reply.header('cache-control', 'no-cache, no-store, must-revalidate').type(TYPES['.html']!)
     const at = html.indexOf(BOOT_MARKER)
-    const body = at < 0 ? html : html.slice(0, at) + bootBlock(await collectBootAnswers(app, request)) + html.slice(at + BOOT_MARKER.length)
-    return reply.header('cache-control', 'no-cache, no-store, must-revalidate').type(TYPES['.html']!).send(body)
+    if (at < 0) return reply.send(html)
+    // Streamed in two pieces: what comes before the marker (the head, with its stylesheets and preloads)
+    // goes out at once, so the browser commits a small document and fetches the app's code while Studio
+    // collects the answers; the answers and the rest follow (boot-data.ts).
+    const out = indexStream(request.headers['accept-encoding'], reply)
+    out.write(html.slice(0, at))
+    void collectBootAnswers(app, request)
+      .catch(() => new Map())
+      .then((answers) => {
+        if (!out.destroyed) out.end(bootBlock(answers) + html.slice(at + BOOT_MARKER.length))
+      })
+    return reply.send(out)
   }
 
   const handler = async (path: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
