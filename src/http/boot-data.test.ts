@@ -1,6 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { get as httpGet } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import compress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sidebarPagePath } from './boot-data.js'
@@ -20,6 +24,8 @@ beforeEach(async () => {
   calls = []
   brokenAttention = false
   app = Fastify()
+  // as Studio's server registers it (src/http/server.ts): index.html must not be compressed twice
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
   app.addHook('onRequest', async (request, reply) => {
     calls.push(request.url)
     if (request.url.startsWith('/api/') && request.headers.cookie !== 'ok=1') return reply.code(401).send({ error: 'no', code: 'auth_required' })
@@ -96,6 +102,37 @@ describe('index.html with the first screen embedded', () => {
     expect(answers['/api/session/ses_1']).toBeDefined()
     expect(answers['/api/session/ses_1/message?limit=50&includeTotal=true&prune=true']).toBeUndefined()
     expect(calls).toContain('/api/session/ses_1/message?limit=50&includeTotal=true&prune=true')
+  })
+
+  it('sends what comes before the marker at once, and the answers and the rest once they are collected', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as AddressInfo
+    // the message page never answers: the second piece waits for the budget
+    const pieces = await new Promise<string[]>((resolve, reject) => {
+      const out: string[] = []
+      httpGet(`http://127.0.0.1:${port}/session/ses_1`, { headers: { cookie: 'ok=1' } }, (res) => {
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => out.push(c))
+        res.on('end', () => resolve(out))
+      }).on('error', reject)
+    })
+    expect(pieces[0]).toBe('<html><head>')
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(Object.keys(boot(pieces.join('')))).toContain('/api/session/ses_1')
+  })
+
+  it('compresses the pieces as one stream that decodes to the whole page', async () => {
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const res = await app.inject({ url: '/', headers: { cookie: 'ok=1', 'accept-encoding': encoding } })
+      expect(res.headers['content-encoding']).toBe(encoding)
+      expect(res.headers.vary).toContain('accept-encoding')
+      const html = decode(res.rawPayload).toString('utf8')
+      expect(boot(html)['/api/opencode-studio/directories']!.data).toHaveLength(3)
+      expect(html.endsWith('<script>inline()</script></head><body></body></html>')).toBe(true)
+    }
   })
 
   it('leaves an index.html without the marker as it is', async () => {
