@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../lib/log.js'
 import type { Bridge } from './bridge.js'
 import type { UpstreamClient } from './client.js'
@@ -37,6 +37,15 @@ function fakes(answer: (path: string) => number | Error = () => 200) {
 
 const log = createLogger('silent')
 const settle = () => new Promise((r) => setTimeout(r, 10))
+/** Until the warm-up (of OpenCode `pid`, when given) has finished: its tries wait on timers, however slow the machine. */
+const finished = (warm: ReturnType<typeof createWarmUp>, pid?: number) =>
+  vi.waitFor(
+    () => {
+      const r = warm.report()
+      if (!r || r.ms === null || (pid !== undefined && r.pid !== pid)) throw new Error('the warm-up is still running')
+    },
+    { timeout: 5000, interval: 2 },
+  )
 
 describe('warming OpenCode when it becomes ready', () => {
   it("asks for the composer's lists of the newest directory, in order, once per time it becomes ready", async () => {
@@ -45,7 +54,7 @@ describe('warming OpenCode when it becomes ready', () => {
     expect(warm.report()).toBeNull()
     f.set({ state: 'ready' })
     f.set({ state: 'ready', version: '1' }) // another snapshot while ready: not a new start
-    await settle()
+    await finished(warm)
     expect(f.asked).toEqual(WARM_UP_PATHS.map((p) => `${p}?directory=%2Fw%2Fa%20b`))
     expect(warm.report()).toMatchObject({ directory: '/w/a b', pid: 41, ok: true })
     expect(warm.report()!.ms).toBeGreaterThanOrEqual(0)
@@ -53,7 +62,7 @@ describe('warming OpenCode when it becomes ready', () => {
     // a restarted OpenCode has forgotten them
     f.set({ state: 'restarting', pid: null })
     f.set({ state: 'ready', pid: 42 })
-    await settle()
+    await finished(warm, 42)
     expect(f.asked).toHaveLength(2 * WARM_UP_PATHS.length)
     expect(warm.report()).toMatchObject({ pid: 42, ok: true })
     warm.close()
@@ -63,7 +72,7 @@ describe('warming OpenCode when it becomes ready', () => {
     const f = fakes()
     const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => null, log })
     f.set({ state: 'ready' })
-    await settle()
+    await finished(warm)
     expect(f.asked[0]).toBe('/config/providers?directory=%2Foc%2Fown')
     warm.close()
   })
@@ -72,7 +81,7 @@ describe('warming OpenCode when it becomes ready', () => {
     const f = fakes((path) => (path.startsWith('/agent') ? 500 : 200))
     const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 1 })
     f.set({ state: 'ready' })
-    await settle()
+    await finished(warm)
     // each try stops at the failed answer
     expect(f.asked.map((p) => p.split('?')[0])).toEqual(Array(3).fill(['/config/providers', '/agent']).flat())
     expect(warm.report()).toMatchObject({ ok: false, error: '/agent answered 500' })
@@ -80,7 +89,7 @@ describe('warming OpenCode when it becomes ready', () => {
     const g = fakes(() => new Error('connection reset'))
     const other = createWarmUp({ bridge: g.bridge, upstream: g.upstream, directory: async () => '/w', log, retryMs: 1 })
     g.set({ state: 'ready' })
-    await settle()
+    await finished(other)
     expect(g.asked).toHaveLength(3)
     expect(other.report()).toMatchObject({ ok: false, error: 'connection reset' })
     warm.close()
@@ -92,7 +101,7 @@ describe('warming OpenCode when it becomes ready', () => {
     const f = fakes(() => (calls++ === 0 ? new Error('other side closed') : 200))
     const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 1 })
     f.set({ state: 'ready' })
-    await settle()
+    await finished(warm)
     expect(f.asked).toHaveLength(1 + WARM_UP_PATHS.length)
     expect(warm.report()).toMatchObject({ ok: true })
     expect(warm.report()!.error).toBeUndefined()
@@ -104,7 +113,7 @@ describe('warming OpenCode when it becomes ready', () => {
     const warm = createWarmUp({ bridge: f.bridge, upstream: f.upstream, directory: async () => '/w', log, retryMs: 5 })
     f.set({ state: 'ready' })
     f.set({ state: 'restarting', pid: null })
-    await settle()
+    await finished(warm)
     expect(f.asked).toHaveLength(1)
     expect(warm.report()).toMatchObject({ ok: false, error: 'connection refused' })
     warm.close()
