@@ -30,4 +30,13 @@ describe('planPoll', () => {
     expect(plan.directories.slice(0, 2)).toEqual(['/d7', '/busy'])
     expect(new Set(plan.directories).size).toBe(MAX_DIRECTORIES)
   })
+
+  it("never asks about what is not an absolute path (OpenCode's project.updated names its directory `global`)", () => {
+    const lastEvent = new Map([
+      ['global', now - 1_000],
+      ['/hot', now - 1_000],
+    ])
+    expect(planPoll({ active: ['global', 'rel/dir'], lastEvent, candidates: ['global', '/quiet'], now, lastSweep: 0 })).toEqual({ directories: ['/hot', '/quiet'], sweep: true })
+    expect(planPoll({ active: [], lastEvent: new Map([['global', now]]), candidates: [], now, lastSweep: now })).toEqual({ directories: [], sweep: false })
+  })
 })
