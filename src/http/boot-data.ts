@@ -19,7 +19,7 @@ export interface BootAnswer {
   status: number
   /** The answer's own headers the app reads (Studio's seq, the next-page cursor, ...): every x- one. */
   headers: Record<string, string>
-  /** The JSON text of the answer, embedded as a value (not as a string) so the page parses it once. */
+  /** The answer's JSON text (checked to be JSON), embedded as a value, not as a string, so the page parses it once. */
   body: string
 }
 
@@ -54,21 +54,27 @@ export async function collectBootAnswers(app: FastifyInstance, request: FastifyR
   }
   const answers = new Map<string, BootAnswer>()
   let open = true
-  const get = async (path: string): Promise<BootAnswer | null> => {
+  /** The answer's parsed value, or null when it is not a 200 with JSON (then it is not embedded). */
+  const get = async (path: string): Promise<unknown> => {
     const res = await app.inject({ method: 'GET', url: path, headers })
     if (res.statusCode !== 200 || !String(res.headers['content-type'] ?? '').startsWith('application/json')) return null
+    let value: unknown
+    try {
+      value = JSON.parse(res.body) // its text is spliced into the block as it is (bootBlock): only JSON
+    } catch {
+      return null
+    }
     const kept: Record<string, string> = { 'content-type': String(res.headers['content-type']) }
     for (const [name, value] of Object.entries(res.headers)) if (name.startsWith('x-') && name !== 'x-request-id' && typeof value === 'string') kept[name] = value
-    const answer = { status: 200, headers: kept, body: res.body }
-    if (open) answers.set(path, answer)
-    return answer
+    if (open) answers.set(path, { status: 200, headers: kept, body: res.body })
+    return value
   }
   const pathname = (request.url.split('?')[0] ?? '/').replace(/\/+$/, '') || '/'
   const work = Promise.allSettled(
     firstPaths(pathname).map(async (path) => {
-      const answer = await get(path)
-      if (path !== '/api/opencode-studio/directories' || answer === null) return
-      const list = JSON.parse(answer.body) as Array<{ directory?: unknown }>
+      const value = await get(path)
+      if (path !== '/api/opencode-studio/directories' || !Array.isArray(value)) return
+      const list = value as Array<{ directory?: unknown }>
       const first = list.slice(0, FIRST_DIRECTORIES).filter((d): d is { directory: string } => typeof d?.directory === 'string')
       await Promise.allSettled(first.map((d) => get(sidebarPagePath(d.directory))))
     }),
@@ -92,22 +98,10 @@ const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '
  * (they occur only inside strings in valid JSON, so escaping them there is exact).
  */
 export function bootBlock(answers: Map<string, BootAnswer>): string {
+  if (answers.size === 0) return ''
   const entries: string[] = []
-  for (const [path, a] of answers) {
-    if (!isJson(a.body)) continue // spliced in as it is, so only text that is JSON
-    entries.push(`${JSON.stringify(path)}:{"status":${a.status},"headers":${JSON.stringify(a.headers)},"data":${a.body}}`)
-  }
-  if (entries.length === 0) return ''
+  for (const [path, a] of answers) entries.push(`${JSON.stringify(path)}:{"status":${a.status},"headers":${JSON.stringify(a.headers)},"data":${a.body}}`)
   // one pass over the text (it can be hundreds of KB)
   const json = `{${entries.join(',')}}`.replace(UNSAFE, (c) => ESCAPES[c]!)
   return `<script type="application/json" id="studio-boot">${json}</script>`
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
 }

@@ -8,6 +8,7 @@ import { constants as zlib } from 'node:zlib'
 import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.js'
+import { BROTLI_QUALITY, GZIP_LEVEL } from './compression.js'
 import type { Logger } from '../lib/log.js'
 import type { Attachments } from '../attachments/index.js'
 import type { Events } from '../events/index.js'
@@ -150,8 +151,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     global: true,
     threshold: 1024,
     encodings: ['br', 'gzip'],
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
-    zlibOptions: { level: 6 },
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
+    zlibOptions: { level: GZIP_LEVEL },
   })
 
   // 7. Studio's own routes.

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineError } from '../lib/errors.js'
 import { bootBlock, collectBootAnswers } from './boot-data.js'
+import { BROTLI_QUALITY, GZIP_LEVEL } from './compression.js'
 import { routeNotFound } from './errors.js'
 
 export const uiNotBuilt = defineError('ui_not_built', 503, 'The web UI is not built: run `npm run build:web` (npm ci does it)')
@@ -71,11 +72,11 @@ function indexStream(acceptEncoding: string | undefined, reply: FastifyReply): T
   reply.header('vary', 'accept-encoding')
   if (acceptsEncoding(acceptEncoding, 'br')) {
     reply.header('content-encoding', 'br')
-    return createBrotliCompress({ flush: zlib.BROTLI_OPERATION_FLUSH, params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } })
+    return createBrotliCompress({ flush: zlib.BROTLI_OPERATION_FLUSH, params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
   }
   if (acceptsEncoding(acceptEncoding, 'gzip')) {
     reply.header('content-encoding', 'gzip')
-    return createGzip({ level: 6, flush: zlib.Z_SYNC_FLUSH })
+    return createGzip({ level: GZIP_LEVEL, flush: zlib.Z_SYNC_FLUSH })
   }
   return new PassThrough()
 }
