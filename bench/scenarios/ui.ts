@@ -29,8 +29,12 @@ const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 const STREAM_SECONDS = Number(process.env.UI_STREAM_SECONDS ?? 10)
 /** The mock waits this long before each chunk: 50 deltas a second (F.8 U4). */
 const DELTA_MS = 20
-/** First visits U1, U2 and U11 are the medians of (UI_RUNS, 5 by default). */
-const LOAD_RUNS = Number(process.env.UI_RUNS ?? 5)
+/**
+ * First visits U1, U2 and U11 are the medians of (UI_RUNS, 25 by default): one visit on a 2-core machine
+ * varies by ±30 %, and several goals sit within that of their readings, so the table also says how many
+ * visits missed each goal (five visits could not tell a goal met most of the time from one met by chance).
+ */
+const LOAD_RUNS = Number(process.env.UI_RUNS ?? 25)
 /** What the streamed reply's text contains: the mock echoes the prompt. */
 const STREAM_REPLY = 'ECHO: stream a long answer'
 
@@ -41,7 +45,7 @@ interface Goal {
   unit: string
   /** Met when the reading is at most this. */
   max: number
-  /** For a median: the reading its range is kept under (StudioUiReadings.ranges). */
+  /** For a median: the reading its range and samples are kept under (StudioUiReadings.ranges, .samples). */
   range?: string
   /** The verdict is on the highest reading of the range, not on the median (a goal of "none in any visit"). */
   everyRun?: boolean
@@ -174,13 +178,15 @@ export const ui: Scenario = {
         const median = g.value(all)
         const range = g.range ? all.ranges[g.range] : undefined
         const shown = range ? `${format(median)} ${g.unit} (${format(range[0])}–${format(range[1])})` : `${format(median)} ${g.unit}`
+        const samples = g.range ? all.samples[g.range] : undefined
+        const over = samples ? `${samples.filter((x) => x > g.max).length} of ${samples.length}` : ''
         const v = g.everyRun && range ? range[1] : median
-        return [g.id, g.what, shown, `≤ ${g.max} ${g.unit}`, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
+        return [g.id, g.what, shown, `≤ ${g.max} ${g.unit}`, over, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']
       })
       return [
         '## UI (`npm run bench -- ui`)',
         '',
-        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium ${browser.version} (Debian) headless, its WebUI omnibox popup off (bench/ui/browser.ts) · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${ctx.machine} · Chromium ${browser.version} (Debian) headless, its WebUI omnibox popup off (bench/ui/browser.ts) · medians of ${LOAD_RUNS} first visits for U1, U2 and U11 and of ${SWITCHES} switches for U3 (lowest–highest in brackets; the verdict is on the median, or on the highest where the goal says every visit, and how many visits or switches missed the goal is beside it), one run for the rest · the reply streamed for ${STREAM_SECONDS} s; ` +
           `frames are watched for ${STREAM_SECONDS} s from the reply's first delta, long tasks from the prompt on; the first delta came ` +
           `${format(firstDelta.studio / 1000)} s after the prompt in Studio's run and ${format(firstDelta.opencode / 1000)} s in OpenCode's app's` +
           (readings.streamLongTasks > 0 ? `; Studio's longest task while streaming (${format(readings.streamLongestTaskMs)} ms) began ${format(readings.streamLongestTaskAtMs / 1000)} s after the prompt` : ''),
@@ -191,7 +197,7 @@ export const ui: Scenario = {
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
         '',
-        table(['target', 'measure', 'Studio', 'goal', 'verdict'], rows),
+        table(['target', 'measure', 'Studio', 'goal', 'visits over the goal', 'verdict'], rows),
         '',
         "U1's \"app JS\" is the first line of the vendor chunk (Vue and the virtualizer), the first of the app's chunks to run, once it has downloaded and V8 has compiled it; " +
           "the entry before it is a few lines that only ask for the chunks (web/src/main.ts). The row's time from navigation start is in the second table.",

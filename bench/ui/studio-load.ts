@@ -33,6 +33,8 @@ export interface LoadReadings {
   coldStudioCpuMs: number
   /** Each median's [lowest, highest] over the runs (and of other medians: U3's switches). */
   ranges: Partial<Record<string, [number, number]>>
+  /** Every reading a median was taken of, so a goal can say how many of them it missed. */
+  samples: Partial<Record<string, number[]>>
   runs: number
 }
 
@@ -59,18 +61,19 @@ const ANSWER_TIMING = `(prefix) => {
 }`
 
 export async function measureLoads(browser: UiBrowser, input: LoadInput, runs: number): Promise<LoadReadings> {
-  const samples: Array<Omit<LoadReadings, 'ranges' | 'runs'>> = []
-  for (let i = 0; i < runs; i++) samples.push(await measureOnce(browser, input))
-  const out = { ranges: {}, runs } as LoadReadings
-  for (const key of Object.keys(samples[0]!) as Array<keyof Omit<LoadReadings, 'ranges' | 'runs'>>) {
-    const values = samples.map((s) => s[key]).sort((a, b) => a - b)
+  const visits: Array<Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>> = []
+  for (let i = 0; i < runs; i++) visits.push(await measureOnce(browser, input))
+  const out = { ranges: {}, samples: {}, runs } as LoadReadings
+  for (const key of Object.keys(visits[0]!) as Array<keyof Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>>) {
+    const values = visits.map((s) => s[key]).sort((a, b) => a - b)
     out[key] = values[Math.floor(values.length / 2)]!
     out.ranges[key] = [values[0]!, values[values.length - 1]!]
+    out.samples[key] = values
   }
   return out
 }
 
-async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<LoadReadings, 'ranges' | 'runs'>> {
+async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>> {
   const context = await browser.context()
   await context.addInitScript(PROBE_SCRIPT)
   try {
