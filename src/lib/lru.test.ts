@@ -22,3 +22,32 @@ describe('lru', () => {
     expect([lru.get('a'), lru.size]).toEqual([undefined, 0])
   })
 })
+
+describe('lru bounded by weight', () => {
+  const bytes = (max: number) => createLru<Buffer>(100, { max, weigh: (b) => b.length })
+
+  it('drops the least recently used until the total weight fits', () => {
+    const lru = bytes(10)
+    lru.set('a', Buffer.alloc(4))
+    lru.set('b', Buffer.alloc(4))
+    lru.get('a')
+    lru.set('c', Buffer.alloc(4)) // 12 > 10: b (least recent) goes
+    expect([lru.get('a')?.length, lru.get('b'), lru.get('c')?.length, lru.weight]).toEqual([4, undefined, 4, 8])
+  })
+
+  it('never stores an entry heavier than the bound, and keeps what it had', () => {
+    const lru = bytes(10)
+    lru.set('a', Buffer.alloc(4))
+    lru.set('big', Buffer.alloc(11))
+    expect([lru.get('big'), lru.get('a')?.length, lru.weight]).toEqual([undefined, 4, 4])
+  })
+
+  it('counts a replaced entry once, and nothing after clear', () => {
+    const lru = bytes(10)
+    lru.set('a', Buffer.alloc(4))
+    lru.set('a', Buffer.alloc(6))
+    expect([lru.size, lru.weight]).toEqual([1, 6])
+    lru.clear()
+    expect([lru.size, lru.weight]).toEqual([0, 0])
+  })
+})
