@@ -4,6 +4,7 @@
 // OpenCode, which also serves OpenCode's own web app for the side-by-side rows.
 
 import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startMockLlm } from '../../test/harness/mock-llm/server.js'
@@ -192,7 +193,8 @@ export const ui: Scenario = {
           (readings.streamLongTasks > 0 ? `; Studio's longest task while streaming (${format(readings.streamLongestTaskMs)} ms) began ${format(readings.streamLongestTaskAtMs / 1000)} s after the prompt` : ''),
         '',
         `Measured once OpenCode and Studio were quiet after their start (under 10 % of a core together over 2 s: ${settled.quiet ? `after ${format(settled.waitedMs / 1000)} s` : `not within ${format(settled.waitedMs / 1000)} s, measured anyway`}); ` +
-          `quiet is not warm: in the first minutes after its start, the same page load costs OpenCode several times the CPU it does later, so the first visits share the machine with more of its work (what OpenCode and Studio used during the cold visits is under the table).`,
+          `quiet is not warm: in the first minutes after its start, the same page load costs OpenCode several times the CPU it does later, so the first visits share the machine with more of its work (what OpenCode and Studio used during the cold visits is under the table). ` +
+          `F.8 sets its targets for Chromium on 4 cores; this machine has ${cpus().length}, shared by the browser's processes, OpenCode and Studio.`,
         '',
         `Dataset: ${data.sessionIds.length.toLocaleString('en')} sessions in ${data.directories.length} directories, one session of ` +
           `${data.longSession.messageIds.length.toLocaleString('en')} messages (bench/ui-dataset.ts), read by Studio from a copy of OpenCode's database.`,
