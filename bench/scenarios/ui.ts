@@ -201,7 +201,7 @@ export const ui: Scenario = {
         '',
         table(['target', 'measure', 'Studio', 'goal', 'visits over the goal', 'verdict'], rows),
         '',
-        "U1's \"app JS\" is the first line of the vendor chunk (Vue and the virtualizer), the first of the app's chunks to run, once it has downloaded and V8 has compiled it; " +
+        "U1's \"app JS\" is the first line of the vendor chunk (Vue and the virtualizer), the first of the app's chunks to run, once it has downloaded and V8 has pre-parsed it (its functions compile as they first run: web/vite.config.ts); " +
           "the entry before it is a few lines that only ask for the chunks (web/src/main.ts). The row's time from navigation start is in the second table.",
         '',
         `While the long session's cold visit loaded (navigation → 500 ms after its newest message painted), OpenCode used ${format(readings.coldOpencodeCpuMs)} ms of CPU and Studio ${format(readings.coldStudioCpuMs)} ms ` +
