@@ -69,13 +69,15 @@ function preloadFirstScreen(): Plugin {
 }
 
 /**
- * The chunks that get the compile hint: those whose functions nearly all run when they load. The app, the
- * chat, and what the chat loads for its first markdown (the main thread's side of the worker, and
- * DOMPurify). Not the vendor chunk: much of Vue's runtime never runs on the first screen, and compiling all
- * of it while the three chunks load, on a 2-core machine, made first visits slower (A/B, 2 × 25 visits:
- * without it U2 cold -16 and -15 ms, warm -15 and -23 ms; the first row from navigation -7 ms).
+ * The chunks that get the compile hint: those whose functions nearly all run when they load. The chat,
+ * and what it loads for its first markdown (the main thread's side of the worker, and DOMPurify). Not
+ * Vue's chunk nor the app's: much of each never runs on the first screen (Vue's runtime; the app's
+ * dialogs, palette, menus, keyboard), and compiling all of it while the chunks load, on a 2-core machine,
+ * made first visits slower. A/B without the hint (25 visits each): Vue's chunk, U2 cold -16 and -15 ms,
+ * warm -15 and -23 ms (two runs); then the app's, U2 cold -19 ms, warm -23 ms, first row from navigation
+ * -14 ms, visits with a load task over 50 ms 5 against 8.
  */
-const HINTED = new Set(['start', 'ChatView', 'markdown', 'purify.es'])
+const HINTED = new Set(['ChatView', 'markdown', 'purify.es'])
 
 /**
  * The first lines of the first screen's chunks (they must come first, so after every other plugin):
