@@ -46,7 +46,7 @@ interface Goal {
   unit: string
   /** Met when the reading is at most this. */
   max: number
-  /** For a median: the reading its range and samples are kept under (StudioUiReadings.ranges, .samples). */
+  /** For a median: the reading its samples are kept under (StudioUiReadings.samples). */
   range?: string
   /** The verdict is on the highest reading of the range, not on the median (a goal of "none in any visit"). */
   everyRun?: boolean
@@ -177,9 +177,9 @@ export const ui: Scenario = {
       const all = { ...readings, ...attention, ...attach, ...deadStream }
       const rows = GOALS.map((g) => {
         const median = g.value(all)
-        const range = g.range ? all.ranges[g.range] : undefined
-        const shown = range ? `${format(median)} ${g.unit} (${format(range[0])}–${format(range[1])})` : `${format(median)} ${g.unit}`
         const samples = g.range ? all.samples[g.range] : undefined
+        const range = samples ? ([samples[0]!, samples[samples.length - 1]!] as const) : undefined
+        const shown = range ? `${format(median)} ${g.unit} (${format(range[0])}–${format(range[1])})` : `${format(median)} ${g.unit}`
         const over = samples ? `${samples.filter((x) => x > g.max).length} of ${samples.length}` : ''
         const v = g.everyRun && range ? range[1] : median
         return [g.id, g.what, shown, `≤ ${g.max} ${g.unit}`, over, Number.isFinite(v) ? (v <= g.max ? 'met' : '**not met**') : 'not measured']

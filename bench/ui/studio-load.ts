@@ -31,9 +31,7 @@ export interface LoadReadings {
   /** CPU the servers used while the long session's cold visit loaded (navigation → 500 ms after painted); NaN without their pids. */
   coldOpencodeCpuMs: number
   coldStudioCpuMs: number
-  /** Each median's [lowest, highest] over the runs (and of other medians: U3's switches). */
-  ranges: Partial<Record<string, [number, number]>>
-  /** Every reading a median was taken of, so a goal can say how many of them it missed. */
+  /** Every reading a median was taken of, lowest first (and of other medians: U3's switches): its range, and how many missed a goal. */
   samples: Partial<Record<string, number[]>>
   runs: number
 }
@@ -61,19 +59,18 @@ const ANSWER_TIMING = `(prefix) => {
 }`
 
 export async function measureLoads(browser: UiBrowser, input: LoadInput, runs: number): Promise<LoadReadings> {
-  const visits: Array<Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>> = []
+  const visits: Array<Omit<LoadReadings, 'samples' | 'runs'>> = []
   for (let i = 0; i < runs; i++) visits.push(await measureOnce(browser, input))
-  const out = { ranges: {}, samples: {}, runs } as LoadReadings
-  for (const key of Object.keys(visits[0]!) as Array<keyof Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>>) {
+  const out = { samples: {}, runs } as LoadReadings
+  for (const key of Object.keys(visits[0]!) as Array<keyof Omit<LoadReadings, 'samples' | 'runs'>>) {
     const values = visits.map((s) => s[key]).sort((a, b) => a - b)
     out[key] = values[Math.floor(values.length / 2)]!
-    out.ranges[key] = [values[0]!, values[values.length - 1]!]
     out.samples[key] = values
   }
   return out
 }
 
-async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<LoadReadings, 'ranges' | 'samples' | 'runs'>> {
+async function measureOnce(browser: UiBrowser, input: LoadInput): Promise<Omit<LoadReadings, 'samples' | 'runs'>> {
   const context = await browser.context()
   await context.addInitScript(PROBE_SCRIPT)
   try {

@@ -73,7 +73,6 @@ export async function measureStudioUi(browser: UiBrowser, input: StudioUiInput):
       switches.push((await paintedAt(page, LONG_PAINTED(input.longSession.marker))) - t0)
     }
     const switchMs = switches.sort((a, b) => a - b)[Math.floor(SWITCHES / 2)]!
-    loads.ranges.switchMs = [switches[0]!, switches[SWITCHES - 1]!]
     loads.samples.switchMs = switches
 
     // U6: idle CPU over 5 s with the long session open: the app's own (nothing focused), then with the

@@ -48,7 +48,7 @@ interface Layout {
   etag: string
 }
 
-const layouts = new Map<string, Layout>()
+const layouts = createLru<Layout>(REMEMBERED)
 /** By the same key as `layouts`, each checked against its layout's size before use. */
 const decoded = createLru<Buffer>(REMEMBERED, { max: KEPT_TOTAL_BYTES, weigh: (b) => b.length })
 
@@ -72,7 +72,6 @@ export async function openPartRaw(reader: StorageReader, sessionId: string, mess
     }
     layout = measured
     layouts.set(key, layout)
-    if (layouts.size > REMEMBERED) layouts.delete(layouts.keys().next().value!)
   }
   const l = layout
   const kept = decoded.get(key)
