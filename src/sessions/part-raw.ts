@@ -75,10 +75,11 @@ export async function openPartRaw(reader: StorageReader, sessionId: string, mess
   }
   const l = layout
   const kept = decoded.get(key)
+  const keepable = (start: number, end: number) => start === 0 && end === l.size - 1 && l.size <= KEPT_PART_BYTES
   const stream =
     kept?.length === l.size
       ? (start: number, end: number) => fromMemory(bytes, kept, start, end)
-      : (start: number, end: number) => decode(bytes, l, start, end, start === 0 && end === l.size - 1 && l.size <= KEPT_PART_BYTES ? (whole) => decoded.set(key, whole) : null)
+      : (start: number, end: number) => decode(bytes, l, start, end, keepable(start, end) ? (whole) => decoded.set(key, whole) : null)
   return { ok: true, consistency: null, value: { kind: 'data', mime: l.mime, filename: l.filename, size: l.size, etag: l.etag, stream, close: () => bytes.close() } }
 }
 

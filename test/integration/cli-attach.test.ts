@@ -22,8 +22,17 @@ let studio: InProcessStudio
 /** What reached Studio, for a failure's message: when each request came, and its status once answered. */
 const seen: string[] = []
 /** Per session, when Studio finished answering its prompt, and when it relayed the session's first event and the turn's first assistant event on a client's /event stream. */
-const wire = new Map<string, { answered?: number; firstRelayed?: number; assistantRelayed?: number }>()
-const wireOf = (id: string) => wire.get(id) ?? (wire.set(id, {}), wire.get(id)!)
+interface Wire {
+  answered?: number
+  firstRelayed?: number
+  assistantRelayed?: number
+}
+const wire = new Map<string, Wire>()
+function wireOf(id: string): Wire {
+  let at = wire.get(id)
+  if (!at) wire.set(id, (at = {}))
+  return at
+}
 
 beforeAll(async () => {
   mock = await startMockLlm()
@@ -111,7 +120,7 @@ const linesOf = (output: string) =>
  * before it carries even the first ones (measured straight to OpenCode, no Studio involved: a busy machine
  * makes the CLI print nothing in ~1 run of 9). So what is compared: nothing but lines of the
  * `> agent · model` header or the reply, either way; and through Studio, the header whenever Studio relayed
- * the turn's first assistant event before it answered the prompt (the order OpenCode sent them in).
+ * the turn's first assistant event well before it answered the prompt (the order OpenCode sent them in).
  */
 function expectSameOutput(through: { run: PtyResult; turn: Turn }, straight: { run: PtyResult; turn: Turn }): void {
   const header = '> build · mock-model'
